@@ -1,0 +1,96 @@
+// Every name and setting of the job system, defined once: functions, CLI, local host and infra read them here.
+import { z } from "zod";
+
+/** Storage names shared by every layer. */
+export const names = {
+  /** App setting that holds the storage connection (the Functions host's default). */
+  connectionSetting: "AzureWebJobsStorage",
+  renderQueue: "render-jobs",
+  poisonQueue: "render-jobs-poison",
+  containers: {
+    /** Rendered images, batch records and chunk results: `renders/<batchId>/…`. */
+    renders: "renders",
+    /** Claim-check payloads for chunk messages over the queue limit. */
+    jobs: "jobs",
+    /** Caller-provided images referenced by name from specs (logo, background). */
+    assets: "assets",
+  },
+} as const;
+
+/** The protocol version carried by every queue message and batch record. */
+export const protocolVersion = 1;
+
+/** Azure Storage queue messages are at most 64 KiB; larger chunk messages go through a blob. */
+export const maxQueueMessageBytes = 64 * 1024;
+
+interface SettingDefinition<T> {
+  description: string;
+  default: T;
+  schema: z.ZodType<T>;
+}
+
+const intSetting = (
+  description: string,
+  fallback: number,
+  min: number,
+  max: number,
+): SettingDefinition<number> => ({
+  description,
+  default: fallback,
+  schema: z.coerce.number().int().min(min).max(max),
+});
+
+/** App settings the functions read, with defaults and limits. Infra writes exactly these names. */
+export const settingDefinitions = {
+  RETENTION_HOURS: intSetting("hours a batch's outputs are kept before pruning", 168, 1, 8760),
+  MAX_TTL_HOURS: intSetting("largest per-batch ttlHours a batch file may ask for", 720, 1, 8760),
+  SAS_TTL_MINUTES: intSetting("lifetime of SAS URLs handed to users", 60, 1, 7 * 24 * 60),
+  CHUNK_SIZE: intSetting("cards per queue message (fan-out unit)", 25, 1, 500),
+  RENDER_CONCURRENCY: intSetting("renders in flight per message (one per core)", 2, 1, 16),
+  PRUNE_BATCH_LIMIT: intSetting(
+    "most batches the pruner deletes per run (bounded work)",
+    200,
+    1,
+    10_000,
+  ),
+  PRUNE_SCHEDULE: {
+    description: "NCRONTAB (6 fields, UTC) of the prune timer",
+    default: "0 0 * * * *",
+    schema: z
+      .string()
+      .regex(/^\S+ \S+ \S+ \S+ \S+ \S+$/, {
+        error: "expected a 6-field NCRONTAB expression such as 0 0 * * * *",
+      }),
+  } satisfies SettingDefinition<string>,
+} as const;
+
+export type SettingName = keyof typeof settingDefinitions;
+export type Settings = { [K in SettingName]: (typeof settingDefinitions)[K]["default"] };
+
+/** Thrown at start-up when an app setting has a value outside its limits. */
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+/** Reads and validates every setting from the environment (app settings), falling back to defaults. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const entries = Object.entries(settingDefinitions).map(([name, definition]) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return [name, definition.default] as const;
+    const parsed = (definition.schema as z.ZodType<unknown>).safeParse(raw);
+    if (!parsed.success) {
+      throw new SettingsError(
+        `app setting ${name}=${JSON.stringify(raw)} is invalid: ${parsed.error.issues.map((issue) => issue.message).join("; ")} (${definition.description})`,
+      );
+    }
+    return [name, parsed.data] as const;
+  });
+  return Object.fromEntries(entries) as Settings;
+}
+
+/** The app settings infra deploys: every setting with its value as a string. */
+export function toAppSettings(settings: Settings): Record<SettingName, string> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([name, value]) => [name, String(value)]),
+  ) as Record<SettingName, string>;
+}

@@ -1,0 +1,52 @@
+// Canvas engine on @napi-rs/canvas (Skia, prebuilt binaries from npm): the default engine.
+import { Canvas, GlobalFonts, Image, ImageData, type SKRSContext2D } from "@napi-rs/canvas";
+import type { CanvasEngine, DrawingContext, DrawableImage, EngineCanvas } from "./types";
+
+function asNapiCanvas(canvas: EngineCanvas): Canvas {
+  if (!(canvas instanceof Canvas)) throw new TypeError("canvas was not created by the napi engine");
+  return canvas;
+}
+
+export function createNapiEngine(): CanvasEngine {
+  return {
+    name: "napi",
+    createCanvas(width, height) {
+      const canvas = new Canvas(width, height);
+      const context: SKRSContext2D = canvas.getContext("2d");
+      return { canvas, context: context as unknown as DrawingContext };
+    },
+    createImageData(pixels, width, height) {
+      return new ImageData(pixels, width, height);
+    },
+    drawImage(context, image, source, target) {
+      (context as unknown as SKRSContext2D).drawImage(
+        image as Image,
+        source.x,
+        source.y,
+        source.width,
+        source.height,
+        target.x,
+        target.y,
+        target.width,
+        target.height,
+      );
+    },
+    decodeImage(bytes) {
+      return new Promise<DrawableImage>((resolve, reject) => {
+        const image = new Image();
+        image.onload = () => resolve(image);
+        image.onerror = (error) =>
+          reject(error instanceof Error ? error : new Error(String(error)));
+        image.src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      });
+    },
+    registerFont(path, family) {
+      if (!GlobalFonts.registerFromPath(path, family)) {
+        throw new Error(`could not register font ${path} as ${family}`);
+      }
+    },
+    pixels(canvas) {
+      return asNapiCanvas(canvas).data();
+    },
+  };
+}

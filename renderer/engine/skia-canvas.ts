@@ -1,0 +1,75 @@
+// Canvas engine on skia-canvas (optional peer dependency; its install downloads a binary, so it is absent here).
+import { EngineUnavailableError } from "../errors";
+import type {
+  CanvasEngine,
+  DrawingContext,
+  DrawableImage,
+  EngineCanvas,
+  ImageDataLike,
+} from "./types";
+
+/** The parts of skia-canvas's API we use (its types are not installed here). */
+interface SkiaCanvasModule {
+  Canvas: new (width: number, height: number) => EngineCanvas & { getContext(kind: "2d"): unknown };
+  ImageData: new (data: Uint8ClampedArray, width: number, height: number) => ImageDataLike;
+  FontLibrary: { use(family: string, paths: string[]): unknown };
+  loadImage(source: Buffer): Promise<DrawableImage>;
+}
+
+interface SkiaContext {
+  drawImage(image: DrawableImage, ...coordinates: number[]): void;
+  getImageData(x: number, y: number, width: number, height: number): ImageDataLike;
+}
+
+/** Loads skia-canvas or explains why it cannot be used. */
+export function loadSkiaCanvas(): SkiaCanvasModule {
+  try {
+    return require("skia-canvas") as SkiaCanvasModule;
+  } catch (error) {
+    throw new EngineUnavailableError(
+      `CARDPRESS_ENGINE=skia-canvas, but skia-canvas cannot be loaded (${(error as Error).message.split("\n")[0]}); install it with "npm i skia-canvas" on a machine that can download its binary, or unset CARDPRESS_ENGINE`,
+    );
+  }
+}
+
+export function createSkiaCanvasEngine(skia: SkiaCanvasModule = loadSkiaCanvas()): CanvasEngine {
+  const contexts = new WeakMap<EngineCanvas, SkiaContext>();
+  return {
+    name: "skia-canvas",
+    createCanvas(width, height) {
+      const canvas = new skia.Canvas(width, height);
+      const context = canvas.getContext("2d");
+      contexts.set(canvas, context as SkiaContext);
+      return { canvas, context: context as DrawingContext };
+    },
+    createImageData(pixels, width, height) {
+      return new skia.ImageData(pixels, width, height);
+    },
+    drawImage(context, image, source, target) {
+      (context as unknown as SkiaContext).drawImage(
+        image,
+        source.x,
+        source.y,
+        source.width,
+        source.height,
+        target.x,
+        target.y,
+        target.width,
+        target.height,
+      );
+    },
+    decodeImage(bytes) {
+      return skia.loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+    registerFont(path, family) {
+      skia.FontLibrary.use(family, [path]);
+    },
+    pixels(canvas) {
+      const context = contexts.get(canvas);
+      if (!context) throw new TypeError("canvas was not created by the skia-canvas engine");
+      // getImageData is unpremultiplied; for the opaque cards we draw the two are equal.
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// The small surface of a 2D canvas engine that cardpress draws with, so engines can be swapped.
+
+/** A decoded image ready to draw. */
+export interface DrawableImage {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface TextMetricsLike {
+  readonly width: number;
+  readonly actualBoundingBoxAscent: number;
+  readonly actualBoundingBoxDescent: number;
+}
+
+export interface ImageDataLike {
+  readonly data: Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The subset of CanvasRenderingContext2D the templates use. */
+export interface DrawingContext {
+  fillStyle: unknown;
+  strokeStyle: unknown;
+  lineWidth: number;
+  font: string;
+  textAlign: "left" | "right" | "center" | "start" | "end";
+  textBaseline: "top" | "hanging" | "middle" | "alphabetic" | "ideographic" | "bottom";
+  direction: "ltr" | "rtl" | "inherit";
+  globalAlpha: number;
+  imageSmoothingEnabled: boolean;
+  imageSmoothingQuality: "low" | "medium" | "high";
+  save(): void;
+  restore(): void;
+  scale(x: number, y: number): void;
+  translate(x: number, y: number): void;
+  beginPath(): void;
+  closePath(): void;
+  rect(x: number, y: number, width: number, height: number): void;
+  roundRect(x: number, y: number, width: number, height: number, radii: number | number[]): void;
+  arc(x: number, y: number, radius: number, start: number, end: number): void;
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  fill(): void;
+  stroke(): void;
+  clip(): void;
+  fillRect(x: number, y: number, width: number, height: number): void;
+  fillText(text: string, x: number, y: number): void;
+  measureText(text: string): TextMetricsLike;
+  putImageData(data: ImageDataLike, x: number, y: number): void;
+}
+
+export interface EngineCanvas {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One canvas implementation (Skia through @napi-rs/canvas or skia-canvas). */
+export interface CanvasEngine {
+  readonly name: "napi" | "skia-canvas";
+  createCanvas(width: number, height: number): { canvas: EngineCanvas; context: DrawingContext };
+  /** Makes an ImageData the engine accepts in putImageData. */
+  createImageData(pixels: Uint8ClampedArray, width: number, height: number): ImageDataLike;
+  drawImage(
+    context: DrawingContext,
+    image: DrawableImage,
+    source: { x: number; y: number; width: number; height: number },
+    target: { x: number; y: number; width: number; height: number },
+  ): void;
+  decodeImage(bytes: Uint8Array): Promise<DrawableImage>;
+  registerFont(path: string, family: string): void;
+  /** Raw RGBA pixels (premultiplied alpha) of the whole canvas. */
+  pixels(canvas: EngineCanvas): Uint8Array;
+}

@@ -1,0 +1,46 @@
+// Named error classes of the renderer: every failure says what was wrong and what was expected.
+
+/** One problem found in a card spec or batch file. */
+export interface SpecIssue {
+  /** Field path such as `items[3].theme.background`. */
+  path: string;
+  message: string;
+}
+
+export class CardpressError extends Error {
+  override name = "CardpressError";
+}
+
+/** The spec or batch file does not match the schema; `issues` lists every field at fault. */
+export class SpecValidationError extends CardpressError {
+  override name = "SpecValidationError";
+  constructor(readonly issues: SpecIssue[]) {
+    super(
+      `invalid card spec: ${issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path || "(root)"}: ${issue.message}`)
+        .join("; ")}${issues.length > 5 ? `; and ${issues.length - 5} more` : ""}`,
+    );
+  }
+}
+
+/** An image given to the renderer (logo, background) is missing, too large or not an image. */
+export class AssetError extends CardpressError {
+  override name = "AssetError";
+  constructor(
+    readonly field: string,
+    readonly asset: string,
+    reason: string,
+  ) {
+    super(`${field} "${asset}": ${reason}`);
+  }
+}
+
+/** The requested canvas engine cannot be loaded on this machine. */
+export class EngineUnavailableError extends CardpressError {
+  override name = "EngineUnavailableError";
+}
+
+export function isPermanentRenderError(error: unknown): error is SpecValidationError | AssetError {
+  return error instanceof SpecValidationError || error instanceof AssetError;
+}

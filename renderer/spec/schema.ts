@@ -1,0 +1,153 @@
+// The card spec and batch file schema: the single source of truth for types, validation and JSON Schema.
+import { z } from "zod";
+import { limits } from "../limits";
+import { primaryFontNames } from "../fonts/catalog";
+import { colorExpectation, parseColor } from "./colors";
+import { sizePresetNames, sizePresets } from "./sizes";
+import { themePresetNames } from "./themes";
+
+export const templateNames = ["classic", "minimal", "split", "photo", "bold"] as const;
+export type TemplateName = (typeof templateNames)[number];
+
+export const formatNames = ["png", "jpeg", "webp", "avif"] as const;
+export type ImageFormat = (typeof formatNames)[number];
+
+const describeReceived = (value: unknown): string => {
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+};
+
+// C0 controls other than tab and newline, and DEL: they render as boxes or nothing.
+const controlCharacter = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+
+/** A text field: at most `max` code points, no control characters. */
+const text = (max: number) =>
+  z
+    .string()
+    .refine((value) => !controlCharacter.test(value), {
+      error: "must not contain control characters (only tab and newline are allowed)",
+    })
+    .refine((value) => [...value].length <= max, {
+      error: (issue) =>
+        `expected at most ${max} characters, received ${[...(issue.input as string)].length}`,
+    });
+
+const color = z.string().refine((value) => parseColor(value) !== undefined, {
+  error: (issue) => `expected ${colorExpectation}, received ${describeReceived(issue.input)}`,
+});
+
+const gradient = z.strictObject({
+  type: z.literal("linear"),
+  angle: z.number().min(-360).max(360).default(135).describe("CSS angle in degrees (0 = up)"),
+  stops: z
+    .array(
+      z.strictObject({
+        color,
+        position: z.number().min(0).max(1).optional().describe("0–1 along the gradient line"),
+      }),
+    )
+    .min(2)
+    .max(limits.maxGradientStops),
+});
+
+const background = z.union([color, gradient]);
+
+const theme = z.strictObject({
+  preset: z.enum(themePresetNames).optional().describe("built-in theme the other fields override"),
+  background: background.optional().describe("colour or linear gradient behind everything"),
+  foreground: color.optional().describe("title and body text colour"),
+  accent: color.optional().describe("eyebrow, rules and highlights"),
+  muted: color.optional().describe("subtitle and footer text colour"),
+  font: z
+    .enum(primaryFontNames)
+    .optional()
+    .describe("primary font; CJK, emoji, Arabic, Hebrew fall back"),
+});
+
+/** Names of images in the caller's asset store: relative, no traversal, no URLs. */
+export const assetName = z
+  .string()
+  .max(limits.maxAssetNameLength)
+  .regex(/^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9][A-Za-z0-9._/-]*$/, {
+    error: (issue) =>
+      `expected an asset name such as "brand/logo.png" (letters, digits, . _ - /; no "..", no URL), received ${describeReceived(issue.input)}`,
+  });
+
+export const cardId = z
+  .string()
+  .max(limits.maxIdLength)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+    error: (issue) =>
+      `expected an id of letters, digits, ".", "_" or "-" starting with a letter or digit, received ${describeReceived(issue.input)}`,
+  });
+
+const size = z.union([
+  z.enum(sizePresetNames),
+  z.strictObject({
+    width: z.int().min(limits.minDimension).max(limits.maxDimension),
+    height: z.int().min(limits.minDimension).max(limits.maxDimension),
+  }),
+]);
+
+const cardFields = {
+  id: cardId.optional().describe("names the output file / blob"),
+  template: z.enum(templateNames).default("classic"),
+  size: size.default("og").describe(`preset (${sizePresetNames.join(", ")}) or {width, height}`),
+  scale: z.number().min(limits.minScale).max(limits.maxScale).default(1).describe("pixel density"),
+  format: z.enum(formatNames).default("png"),
+  quality: z.int().min(1).max(100).optional().describe("jpeg/webp/avif quality; ignored for png"),
+  eyebrow: text(limits.text.eyebrow).optional().describe("small label above the title"),
+  title: text(limits.text.title).min(1),
+  subtitle: text(limits.text.subtitle).optional(),
+  footer: text(limits.text.footer).optional().describe("e.g. site name or date"),
+  author: text(limits.text.author).optional(),
+  theme: theme.optional(),
+  logo: assetName.optional().describe("asset name of a logo image"),
+  background: assetName.optional().describe("asset name of a background image"),
+  titleMaxLines: z.int().min(1).max(limits.maxTitleLines).optional(),
+  direction: z.enum(["auto", "ltr", "rtl"]).default("auto").describe("text direction"),
+};
+
+/** A complete card spec, as accepted by the renderer. */
+export const cardSpecSchema = z.strictObject(cardFields).superRefine((card, context) => {
+  const { width, height } = typeof card.size === "string" ? sizePresets[card.size] : card.size;
+  const outWidth = Math.round(width * card.scale);
+  const outHeight = Math.round(height * card.scale);
+  if (outWidth > limits.maxOutputSide || outHeight > limits.maxOutputSide) {
+    context.addIssue({
+      code: "custom",
+      path: ["scale"],
+      message: `output ${outWidth}×${outHeight} exceeds the largest side of ${limits.maxOutputSide} px; lower scale or size`,
+    });
+  }
+  if (outWidth * outHeight > limits.maxOutputPixels) {
+    context.addIssue({
+      code: "custom",
+      path: ["scale"],
+      message: `output ${outWidth}×${outHeight} = ${(outWidth * outHeight).toLocaleString("en-US")} px exceeds the limit of ${limits.maxOutputPixels.toLocaleString("en-US")} px; lower scale or size`,
+    });
+  }
+});
+
+/** Card fields shared by a batch's items (everything optional). */
+export const cardDefaultsSchema = z.strictObject(cardFields).partial();
+
+/** A batch item: card fields with a required id; merged over `defaults` before validation. */
+export const batchItemSchema = z.strictObject(cardFields).partial().extend({ id: cardId });
+
+export const batchFileSchema = z.strictObject({
+  defaults: cardDefaultsSchema.optional(),
+  items: z.array(z.unknown()).min(1).max(limits.maxItemsPerBatch),
+  metadata: z
+    .record(z.string().max(64), z.string().max(limits.maxMetadataValueLength))
+    .refine((record) => Object.keys(record).length <= limits.maxMetadataEntries, {
+      error: `expected at most ${limits.maxMetadataEntries} entries`,
+    })
+    .optional(),
+  ttlHours: z.number().positive().optional().describe("hours to keep this batch's outputs"),
+});
+
+export type CardSpecInput = z.input<typeof cardSpecSchema>;
+export type CardSpec = z.output<typeof cardSpecSchema>;
+export type CardDefaults = z.input<typeof cardDefaultsSchema>;
+export type BatchFileInput = z.input<typeof batchFileSchema>;

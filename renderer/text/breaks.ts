@@ -1,0 +1,36 @@
+// Where a line may break: Unicode line breaking (UAX #14), and grapheme clusters for words too long to fit.
+import LineBreaker from "linebreak";
+
+/** A run of text that must stay on one line, with whether a newline forces a break after it. */
+export interface BreakPiece {
+  text: string;
+  forcedBreakAfter: boolean;
+}
+
+/**
+ * Splits text at its break opportunities. Spaces stay at the end of the piece before them; CJK
+ * ideographs are pieces of their own (UAX #14 allows breaks between them, not before "，" or "。").
+ */
+export function breakPieces(text: string): BreakPiece[] {
+  const pieces: BreakPiece[] = [];
+  const breaker = new LineBreaker(text);
+  let start = 0;
+  for (let opportunity = breaker.nextBreak(); opportunity; opportunity = breaker.nextBreak()) {
+    const piece = text.slice(start, opportunity.position);
+    start = opportunity.position;
+    if (!piece) continue;
+    const forced = opportunity.required && /[\n\r\u2028\u2029\u000b\u000c\u0085]$/.test(piece);
+    pieces.push({
+      text: forced ? piece.replace(/[\n\r\u2028\u2029\u000b\u000c\u0085]+$/, "") : piece,
+      forcedBreakAfter: forced,
+    });
+  }
+  return pieces;
+}
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** User-perceived characters: an emoji with modifiers or a flag stays whole. */
+export function graphemes(text: string): string[] {
+  return Array.from(graphemeSegmenter.segment(text), (segment) => segment.segment);
+}
