@@ -1,6 +1,6 @@
 // Canvas engine on @napi-rs/canvas (Skia, prebuilt binaries from npm): the default engine.
-import { Canvas, GlobalFonts, Image, ImageData, type SKRSContext2D } from "@napi-rs/canvas";
-import type { CanvasEngine, DrawingContext, DrawableImage, EngineCanvas } from "./types";
+import { Canvas, GlobalFonts, ImageData, type Image, type SKRSContext2D } from "@napi-rs/canvas";
+import type { CanvasEngine, DrawingContext, EngineCanvas } from "./types";
 
 function asNapiCanvas(canvas: EngineCanvas): Canvas {
   if (!(canvas instanceof Canvas)) throw new TypeError("canvas was not created by the napi engine");
@@ -20,7 +20,7 @@ export function createNapiEngine(): CanvasEngine {
     },
     drawImage(context, image, source, target) {
       (context as unknown as SKRSContext2D).drawImage(
-        image as Image,
+        image as Image | Canvas,
         source.x,
         source.y,
         source.width,
@@ -30,15 +30,6 @@ export function createNapiEngine(): CanvasEngine {
         target.width,
         target.height,
       );
-    },
-    decodeImage(bytes) {
-      return new Promise<DrawableImage>((resolve, reject) => {
-        const image = new Image();
-        image.onload = () => resolve(image);
-        image.onerror = (error) =>
-          reject(error instanceof Error ? error : new Error(String(error)));
-        image.src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      });
     },
     registerFont(path, family) {
       if (!GlobalFonts.registerFromPath(path, family)) {

@@ -13,7 +13,6 @@ interface SkiaCanvasModule {
   Canvas: new (width: number, height: number) => EngineCanvas & { getContext(kind: "2d"): unknown };
   ImageData: new (data: Uint8ClampedArray, width: number, height: number) => ImageDataLike;
   FontLibrary: { use(family: string, paths: string[]): unknown };
-  loadImage(source: Buffer): Promise<DrawableImage>;
 }
 
 interface SkiaContext {
@@ -57,9 +56,6 @@ export function createSkiaCanvasEngine(skia: SkiaCanvasModule = loadSkiaCanvas()
         target.width,
         target.height,
       );
-    },
-    decodeImage(bytes) {
-      return skia.loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     },
     registerFont(path, family) {
       skia.FontLibrary.use(family, [path]);

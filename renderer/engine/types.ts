@@ -50,7 +50,8 @@ export interface DrawingContext {
   putImageData(data: ImageDataLike, x: number, y: number): void;
 }
 
-export interface EngineCanvas {
+/** A canvas; it is also drawable into another canvas. */
+export interface EngineCanvas extends DrawableImage {
   readonly width: number;
   readonly height: number;
 }
@@ -67,7 +68,6 @@ export interface CanvasEngine {
     source: { x: number; y: number; width: number; height: number },
     target: { x: number; y: number; width: number; height: number },
   ): void;
-  decodeImage(bytes: Uint8Array): Promise<DrawableImage>;
   registerFont(path: string, family: string): void;
   /** Raw RGBA pixels (premultiplied alpha) of the whole canvas. */
   pixels(canvas: EngineCanvas): Uint8Array;

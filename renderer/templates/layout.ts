@@ -1,0 +1,204 @@
+// Layout helpers common to templates: padding, the stacked header/content/footer arrangement, footer rows.
+import { luminance, toCss, withAlpha, type Rgba } from "../spec/colors";
+import {
+  drawImageContain,
+  drawText,
+  layoutText,
+  type Alignment,
+  type Rect,
+  type TextLayout,
+} from "./parts";
+import { resolveDirection, type Direction } from "../text/direction";
+import type { Scene } from "./types";
+
+/** The card's writing direction, from its title: it decides which side the logo and footer take. */
+export function cardDirection(scene: Scene): Direction {
+  return resolveDirection(scene.spec.direction, scene.spec.title);
+}
+
+export function padding(scene: Scene): number {
+  return Math.round(Math.min(scene.width, scene.height) * 0.1);
+}
+
+export function isTall(scene: Scene): boolean {
+  return scene.height > scene.width * 0.75;
+}
+
+export function titleLines(scene: Scene, wide: number, tall: number): number {
+  return scene.spec.titleMaxLines ?? (isTall(scene) ? tall : wide);
+}
+
+const ink: Rgba = { r: 15, g: 23, b: 42, a: 1 };
+const paper: Rgba = { r: 255, g: 255, b: 255, a: 1 };
+
+/** Dark or light text, whichever reads better on `background` (WCAG luminance). */
+export function readableOn(background: Rgba): Rgba {
+  return luminance(background) > 0.4 ? ink : paper;
+}
+
+export interface StackOptions {
+  box: Rect;
+  align: Alignment;
+  /** Vertical placement of the stack inside the box. */
+  placement: "center" | "bottom" | "top";
+  titleWeight: number;
+  titleMaxSize: number;
+  titleMinSize: number;
+  titleLineHeight?: number;
+  eyebrowStyle?: "text" | "pill";
+  subtitleColorAlpha?: number;
+}
+
+/** Eyebrow, title and subtitle stacked in a box; the title gets whatever room the others leave. */
+export function drawTextStack(scene: Scene, options: StackOptions): Rect {
+  const { spec, theme, unit } = scene;
+  const { box } = options;
+  const gap = 20 * unit;
+  const eyebrow = spec.eyebrow
+    ? layoutText(
+        scene,
+        {
+          text: spec.eyebrow,
+          weight: 600,
+          maxSize: 24 * unit,
+          minSize: 16 * unit,
+          maxLines: 1,
+          lineHeight: 1.2,
+          color: options.eyebrowStyle === "pill" ? readableOn(theme.accent) : theme.accent,
+          field: "eyebrow",
+          uppercase: true,
+        },
+        box.width - 48 * unit,
+        40 * unit,
+      )
+    : undefined;
+  const eyebrowHeight = eyebrow
+    ? eyebrow.height + (options.eyebrowStyle === "pill" ? 20 * unit : 0)
+    : 0;
+  const subtitle = spec.subtitle
+    ? layoutText(
+        scene,
+        {
+          text: spec.subtitle,
+          weight: 400,
+          maxSize: 32 * unit,
+          minSize: 20 * unit,
+          maxLines: isTall(scene) ? 4 : 2,
+          lineHeight: 1.35,
+          color: withAlpha(theme.muted, options.subtitleColorAlpha ?? 1),
+          field: "subtitle",
+        },
+        box.width,
+        box.height * 0.3,
+      )
+    : undefined;
+  const reserved =
+    (eyebrow ? eyebrowHeight + gap : 0) + (subtitle ? subtitle.height + gap * 1.4 : 0);
+  const title = layoutText(
+    scene,
+    {
+      text: spec.title,
+      weight: options.titleWeight,
+      // Tall cards have the height for a bigger title.
+      maxSize: options.titleMaxSize * unit * (isTall(scene) ? 1.4 : 1),
+      minSize: options.titleMinSize * unit,
+      maxLines: titleLines(scene, 3, 5),
+      lineHeight: options.titleLineHeight ?? 1.12,
+      color: theme.foreground,
+      field: "title",
+    },
+    box.width,
+    Math.max(options.titleMinSize * unit * 1.2, box.height - reserved),
+  );
+  const total = reserved + title.height;
+  let y = box.y;
+  if (options.placement === "center") y = box.y + Math.max(0, (box.height - total) / 2);
+  if (options.placement === "bottom") y = box.y + Math.max(0, box.height - total);
+  const top = y;
+  if (eyebrow) {
+    if (options.eyebrowStyle === "pill") drawPill(scene, eyebrow, box, y, options.align);
+    else drawText(scene, eyebrow, box.x, y, box.width, options.align);
+    y += eyebrowHeight + gap;
+  }
+  drawText(scene, title, box.x, y, box.width, options.align);
+  y += title.height;
+  if (subtitle) {
+    y += gap * 1.4;
+    drawText(scene, subtitle, box.x, y, box.width, options.align);
+    y += subtitle.height;
+  }
+  return { x: box.x, y: top, width: box.width, height: y - top };
+}
+
+function drawPill(scene: Scene, text: TextLayout, box: Rect, y: number, align: Alignment): void {
+  const { context, unit } = scene;
+  context.font = text.font;
+  const textWidth = Math.max(...text.lines.map((line) => context.measureText(line).width));
+  const width = textWidth + 40 * unit;
+  const height = text.height + 20 * unit;
+  const x =
+    align === "center"
+      ? box.x + (box.width - width) / 2
+      : text.direction === "rtl"
+        ? box.x + box.width - width
+        : box.x;
+  context.fillStyle = toCss(scene.theme.accent);
+  context.beginPath();
+  context.roundRect(x, y, width, height, height / 2);
+  context.fill();
+  drawText(scene, text, x + 20 * unit, y + 10 * unit, textWidth, "center");
+}
+
+/**
+ * The footer row: author (strong) and footer (muted) at the start, logo at the end; in RTL cards
+ * the sides swap. Returns nothing: it owns the row.
+ */
+export function drawFooterRow(scene: Scene, row: Rect, align: Alignment, withLogo: boolean): void {
+  const { spec, theme, unit, images } = scene;
+  let available = row.width;
+  let logoWidth = 0;
+  const rtl = cardDirection(scene) === "rtl";
+  if (withLogo && images.logo && align === "start") {
+    const box = {
+      x: row.x,
+      y: row.y,
+      width: Math.min(220 * unit, row.width / 3),
+      height: row.height,
+    };
+    if (!rtl) box.x = row.x + row.width - box.width;
+    logoWidth = drawImageContain(scene, images.logo, box, rtl ? "start" : "end");
+    available -= logoWidth + 24 * unit;
+  }
+  const parts = [spec.author, spec.footer].filter((part): part is string => Boolean(part));
+  if (!parts.length) return;
+  const text = parts.join("  ·  ");
+  const layout = layoutText(
+    scene,
+    {
+      text,
+      weight: spec.author ? 600 : 400,
+      maxSize: 26 * unit,
+      minSize: 16 * unit,
+      maxLines: 1,
+      lineHeight: 1.2,
+      color: spec.author ? theme.foreground : theme.muted,
+      field: spec.author ? "author" : "footer",
+    },
+    available,
+    row.height,
+  );
+  const x = rtl && logoWidth ? row.x + logoWidth + 24 * unit : row.x;
+  drawText(scene, layout, x, row.y + (row.height - layout.height) / 2, available, align);
+}
+
+/** The logo at the top (start edge, or centred), if the card has one. */
+export function drawHeaderLogo(scene: Scene, row: Rect, anchor: "start" | "center"): void {
+  if (!scene.images.logo) return;
+  const rtl = cardDirection(scene) === "rtl";
+  drawImageContain(
+    scene,
+    scene.images.logo,
+    row,
+    anchor === "center" ? "center" : rtl ? "end" : "start",
+  );
+}

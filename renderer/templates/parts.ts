@@ -1,0 +1,250 @@
+// Drawing primitives shared by templates: backgrounds, fitted text blocks, images, shapes.
+import type { DrawableImage } from "../engine/types";
+import { fontString } from "../fonts/catalog";
+import { toCss, type Rgba } from "../spec/colors";
+import type { ResolvedBackground } from "../spec/resolve-theme";
+import { linearGradientPixels, placeStops } from "../paint/gradient";
+import { resolveDirection, type Direction } from "../text/direction";
+import { fitText } from "../text/fit";
+import type { Measure } from "../text/wrap";
+import type { Scene } from "./types";
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Fills a rectangle with a solid colour or an undithered gradient (computed at output resolution). */
+export function paintBackground(scene: Scene, background: ResolvedBackground, rect: Rect): void {
+  const { context, engine, scale } = scene;
+  if (background.kind === "solid") {
+    context.fillStyle = toCss(background.color);
+    context.fillRect(rect.x, rect.y, rect.width, rect.height);
+    return;
+  }
+  // putImageData ignores the transform: work in device pixels.
+  const x = Math.round(rect.x * scale);
+  const y = Math.round(rect.y * scale);
+  const width = Math.round((rect.x + rect.width) * scale) - x;
+  const height = Math.round((rect.y + rect.height) * scale) - y;
+  if (width <= 0 || height <= 0) return;
+  const pixels = linearGradientPixels(
+    width,
+    height,
+    background.angle,
+    placeStops(background.stops),
+  );
+  context.putImageData(engine.createImageData(pixels, width, height), x, y);
+}
+
+export interface TextBlockStyle {
+  text: string;
+  weight: number;
+  maxSize: number;
+  minSize: number;
+  maxLines: number;
+  lineHeight: number;
+  color: Rgba;
+  /** Field name for warnings. */
+  field: string;
+  uppercase?: boolean;
+}
+
+export interface TextLayout {
+  lines: string[];
+  size: number;
+  lineHeightPx: number;
+  height: number;
+  direction: Direction;
+  font: string;
+  color: Rgba;
+}
+
+/** A measure that caches widths per font string and text. */
+function measurer(scene: Scene, font: string): Measure {
+  const { context } = scene;
+  const cache = new Map<string, number>();
+  return (text) => {
+    let width = cache.get(text);
+    if (width === undefined) {
+      if (context.font !== font) context.font = font;
+      width = context.measureText(text).width;
+      cache.set(text, width);
+    }
+    return width;
+  };
+}
+
+/** Fits text into a box: the largest size that fits, or the minimum size clamped with an ellipsis. */
+export function layoutText(
+  scene: Scene,
+  style: TextBlockStyle,
+  maxWidth: number,
+  maxHeight: number,
+): TextLayout {
+  const text = style.uppercase ? style.text.toLocaleUpperCase() : style.text;
+  const missing = scene.fonts.ensure(text, scene.theme.font, [style.weight]);
+  if (missing.length) {
+    scene.warnings.push(
+      `${style.field}: no shipped font has ${missing.slice(0, 5).join(" ")}; they may render as boxes`,
+    );
+  }
+  // Arabic and Hebrew marks stack above and below the line: give them more room.
+  const lineHeight = /[\u0590-\u08FF]/u.test(text) ? style.lineHeight * 1.25 : style.lineHeight;
+  const fontAt = (size: number) => fontString(scene.theme.font, style.weight, size);
+  const measures = new Map<number, Measure>();
+  const fitted = fitText({
+    text,
+    maxWidth,
+    maxHeight,
+    maxLines: style.maxLines,
+    minSize: style.minSize,
+    maxSize: style.maxSize,
+    lineHeight,
+    measureAt: (size) => {
+      let measure = measures.get(size);
+      if (!measure) {
+        measure = measurer(scene, fontAt(size));
+        measures.set(size, measure);
+      }
+      return measure;
+    },
+  });
+  if (fitted.clamped) {
+    scene.warnings.push(
+      `${style.field}: too long for the box even at ${fitted.size}px; cut to ${fitted.lines.length} line(s) with an ellipsis`,
+    );
+  }
+  const lineHeightPx = fitted.size * lineHeight;
+  return {
+    lines: fitted.lines,
+    size: fitted.size,
+    lineHeightPx,
+    height: fitted.lines.length * lineHeightPx,
+    direction: resolveDirection(scene.spec.direction, text),
+    font: fontAt(fitted.size),
+    color: style.color,
+  };
+}
+
+export type Alignment = "start" | "center";
+
+/** Draws laid-out lines with their top at `y`; `start` means left for LTR text and right for RTL. */
+export function drawText(
+  scene: Scene,
+  layout: TextLayout,
+  x: number,
+  y: number,
+  width: number,
+  align: Alignment,
+): void {
+  const { context } = scene;
+  context.save();
+  context.font = layout.font;
+  context.fillStyle = toCss(layout.color);
+  context.direction = layout.direction;
+  context.textBaseline = "alphabetic";
+  let anchorX = x + width / 2;
+  context.textAlign = "center";
+  if (align === "start") {
+    const rightToLeft = layout.direction === "rtl";
+    anchorX = rightToLeft ? x + width : x;
+    context.textAlign = rightToLeft ? "right" : "left";
+  }
+  layout.lines.forEach((line, index) => {
+    // Centre the capitals in the line box (cap height ≈ 0.72 em for Inter and Noto).
+    const baseline = y + index * layout.lineHeightPx + layout.lineHeightPx / 2 + layout.size * 0.36;
+    context.fillText(line, anchorX, baseline);
+  });
+  context.restore();
+}
+
+/** Draws an image scaled to cover the rect (cropping the overflow), optionally with rounded corners. */
+export function drawImageCover(scene: Scene, image: DrawableImage, rect: Rect, radius = 0): void {
+  const { context } = scene;
+  const scale = Math.max(rect.width / image.width, rect.height / image.height);
+  const sourceWidth = rect.width / scale;
+  const sourceHeight = rect.height / scale;
+  context.save();
+  context.beginPath();
+  if (radius > 0) context.roundRect(rect.x, rect.y, rect.width, rect.height, radius);
+  else context.rect(rect.x, rect.y, rect.width, rect.height);
+  context.clip();
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = "high";
+  scene.engine.drawImage(
+    context,
+    image,
+    {
+      x: (image.width - sourceWidth) / 2,
+      y: (image.height - sourceHeight) / 2,
+      width: sourceWidth,
+      height: sourceHeight,
+    },
+    rect,
+  );
+  context.restore();
+}
+
+/** Draws an image scaled to fit inside a box, anchored at its start (or end) edge; returns its width. */
+export function drawImageContain(
+  scene: Scene,
+  image: DrawableImage,
+  box: Rect,
+  anchor: "start" | "end" | "center" = "start",
+): number {
+  const scale = Math.min(box.width / image.width, box.height / image.height);
+  const width = image.width * scale;
+  const height = image.height * scale;
+  const x =
+    anchor === "start"
+      ? box.x
+      : anchor === "end"
+        ? box.x + box.width - width
+        : box.x + (box.width - width) / 2;
+  scene.context.imageSmoothingEnabled = true;
+  scene.context.imageSmoothingQuality = "high";
+  scene.engine.drawImage(
+    scene.context,
+    image,
+    { x: 0, y: 0, width: image.width, height: image.height },
+    { x, y: box.y + (box.height - height) / 2, width, height },
+  );
+  return width;
+}
+
+export function fillRoundRect(scene: Scene, rect: Rect, radius: number, color: Rgba): void {
+  const { context } = scene;
+  context.fillStyle = toCss(color);
+  context.beginPath();
+  context.roundRect(rect.x, rect.y, rect.width, rect.height, radius);
+  context.fill();
+}
+
+/**
+ * A vertical scrim (transparent → colour) drawn as an image stretched from a 1-pixel-wide column:
+ * image scaling is not dithered, so the result stays smooth and compressible.
+ */
+export function drawScrim(
+  scene: Scene,
+  rect: Rect,
+  color: Rgba,
+  fromAlpha: number,
+  toAlpha: number,
+): void {
+  const height = Math.max(2, Math.round(rect.height * scene.scale));
+  const column = linearGradientPixels(1, height, 180, [
+    { color: { ...color, a: fromAlpha }, position: 0 },
+    { color: { ...color, a: toAlpha }, position: 1 },
+  ]);
+  const { canvas, context } = scene.engine.createCanvas(1, height);
+  context.putImageData(scene.engine.createImageData(column, 1, height), 0, 0);
+  scene.engine.drawImage(scene.context, canvas, { x: 0, y: 0, width: 1, height }, rect);
+}
+
+/** Writing-direction aware horizontal placement of an item of `width` in a row. */
+export function startX(direction: Direction, row: Rect, width: number): number {
+  return direction === "rtl" ? row.x + row.width - width : row.x;
+}

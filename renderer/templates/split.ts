@@ -1,0 +1,99 @@
+// "split": text on a coloured panel beside a picture (the background image, or an accent composition).
+import { toCss, withAlpha } from "../spec/colors";
+import { drawImageCover, paintBackground } from "./parts";
+import {
+  cardDirection,
+  drawFooterRow,
+  drawHeaderLogo,
+  drawTextStack,
+  isTall,
+  padding,
+} from "./layout";
+import type { Rect } from "./parts";
+import type { Scene, Template } from "./types";
+
+function drawComposition(scene: Scene, area: Rect): void {
+  const { context, theme } = scene;
+  paintBackground(scene, { kind: "solid", color: withAlpha(theme.accent, 1) }, area);
+  const radius = Math.min(area.width, area.height);
+  context.save();
+  context.beginPath();
+  context.rect(area.x, area.y, area.width, area.height);
+  context.clip();
+  const circles: [number, number, number, number][] = [
+    [0.75, 0.2, 0.55, 0.35],
+    [0.2, 0.85, 0.45, 0.25],
+    [0.55, 0.6, 0.22, 0.5],
+  ];
+  for (const [cx, cy, size, alpha] of circles) {
+    context.fillStyle = toCss(withAlpha(theme.foreground, alpha));
+    context.beginPath();
+    context.arc(area.x + area.width * cx, area.y + area.height * cy, radius * size, 0, Math.PI * 2);
+    context.fill();
+  }
+  context.restore();
+}
+
+export const splitTemplate: Template = {
+  name: "split",
+  description: "Title on a themed panel beside the background image (or an accent composition).",
+  defaultPreset: "ocean",
+  defaultFont: "Inter",
+  draw(scene) {
+    const { width, height, unit, spec, theme } = scene;
+    const tall = isTall(scene);
+    const rtl = cardDirection(scene) === "rtl";
+    // Wide cards split left/right; tall ones put the picture on top.
+    const picture: Rect = tall
+      ? { x: 0, y: 0, width, height: height * 0.42 }
+      : { x: rtl ? 0 : width * 0.58, y: 0, width: width * 0.42, height };
+    const panel: Rect = tall
+      ? { x: 0, y: picture.height, width, height: height - picture.height }
+      : { x: rtl ? picture.width : 0, y: 0, width: width * 0.58, height };
+    paintBackground(scene, theme.background, panel);
+    if (scene.images.background) drawImageCover(scene, scene.images.background, picture);
+    else drawComposition(scene, picture);
+    const pad = padding(scene) * 0.9;
+    const inner = {
+      x: panel.x + pad,
+      y: panel.y + pad,
+      width: panel.width - pad * 2,
+      height: panel.height - pad * 2,
+    };
+    const headerHeight = scene.images.logo ? 44 * unit : 0;
+    const footerHeight = spec.author || spec.footer ? 36 * unit : 0;
+    if (headerHeight)
+      drawHeaderLogo(
+        scene,
+        {
+          ...inner,
+          height: headerHeight,
+          width: inner.width * 0.5 + (rtl ? inner.width * 0.5 : 0),
+        },
+        "start",
+      );
+    const top = inner.y + (headerHeight ? headerHeight + 24 * unit : 0);
+    const bottom = inner.y + inner.height - (footerHeight ? footerHeight + 24 * unit : 0);
+    drawTextStack(scene, {
+      box: { x: inner.x, y: top, width: inner.width, height: bottom - top },
+      align: "start",
+      placement: "center",
+      titleWeight: 800,
+      titleMaxSize: 64,
+      titleMinSize: 34,
+    });
+    if (footerHeight) {
+      drawFooterRow(
+        scene,
+        {
+          x: inner.x,
+          y: inner.y + inner.height - footerHeight,
+          width: inner.width,
+          height: footerHeight,
+        },
+        "start",
+        false,
+      );
+    }
+  },
+};

@@ -1,0 +1,32 @@
+// What a template receives to draw one card, and what it declares about itself.
+import type { CanvasEngine, DrawableImage, DrawingContext } from "../engine/types";
+import type { FontLoader } from "../fonts/loader";
+import type { PrimaryFontName } from "../fonts/catalog";
+import type { ResolvedTheme } from "../spec/resolve-theme";
+import type { CardSpec, TemplateName } from "../spec/schema";
+import type { ThemePreset } from "../spec/themes";
+
+export interface Scene {
+  engine: CanvasEngine;
+  context: DrawingContext;
+  fonts: FontLoader;
+  /** Logical size (before scale); the context is already scaled. */
+  width: number;
+  height: number;
+  scale: number;
+  /** Size unit: 1 on a 1200×630 card, proportionally more or less elsewhere. */
+  unit: number;
+  spec: CardSpec;
+  theme: ResolvedTheme;
+  images: { logo?: DrawableImage | undefined; background?: DrawableImage | undefined };
+  /** Non-fatal notes collected while drawing. */
+  warnings: string[];
+}
+
+export interface Template {
+  name: TemplateName;
+  description: string;
+  defaultPreset: ThemePreset;
+  defaultFont: PrimaryFontName;
+  draw(scene: Scene): void;
+}
