@@ -23,6 +23,8 @@ interface SkiaContext {
 /** Loads skia-canvas or explains why it cannot be used. */
 export function loadSkiaCanvas(): SkiaCanvasModule {
   try {
+    // A runtime require: skia-canvas is an optional peer that may be absent.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("skia-canvas") as SkiaCanvasModule;
   } catch (error) {
     throw new EngineUnavailableError(

@@ -7,6 +7,10 @@ export interface BreakPiece {
   forcedBreakAfter: boolean;
 }
 
+// Mandatory line breaks of UAX #14 (BK, CR, LF, NL classes).
+// eslint-disable-next-line no-control-regex -- vertical tab and form feed are mandatory breaks
+const trailingLineBreaks = /[\n\r\u2028\u2029\u000b\u000c\u0085]+$/;
+
 /**
  * Splits text at its break opportunities. Spaces stay at the end of the piece before them; CJK
  * ideographs are pieces of their own (UAX #14 allows breaks between them, not before "，" or "。").
@@ -19,9 +23,9 @@ export function breakPieces(text: string): BreakPiece[] {
     const piece = text.slice(start, opportunity.position);
     start = opportunity.position;
     if (!piece) continue;
-    const forced = opportunity.required && /[\n\r\u2028\u2029\u000b\u000c\u0085]$/.test(piece);
+    const forced = opportunity.required && trailingLineBreaks.test(piece);
     pieces.push({
-      text: forced ? piece.replace(/[\n\r\u2028\u2029\u000b\u000c\u0085]+$/, "") : piece,
+      text: forced ? piece.replace(trailingLineBreaks, "") : piece,
       forcedBreakAfter: forced,
     });
   }

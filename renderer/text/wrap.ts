@@ -30,7 +30,6 @@ export function wrapText(text: string, maxWidth: number, measure: Measure): stri
       line += piece.text;
     } else {
       if (line.trim()) lines.push(line.trimEnd());
-      line = "";
       if (fits(piece.text)) {
         line = piece.text;
       } else {
