@@ -65,7 +65,6 @@ export function createSkiaCanvasEngine(skia: SkiaCanvasModule = loadSkiaCanvas()
     pixels(canvas) {
       const context = contexts.get(canvas);
       if (!context) throw new TypeError("canvas was not created by the skia-canvas engine");
-      // getImageData is unpremultiplied; for the opaque cards we draw the two are equal.
       const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
       return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     },

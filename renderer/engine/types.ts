@@ -69,6 +69,6 @@ export interface CanvasEngine {
     target: { x: number; y: number; width: number; height: number },
   ): void;
   registerFont(path: string, family: string): void;
-  /** Raw RGBA pixels (premultiplied alpha) of the whole canvas. */
+  /** Raw RGBA pixels (straight, not premultiplied, alpha) of the whole canvas. */
   pixels(canvas: EngineCanvas): Uint8Array;
 }

@@ -4,6 +4,7 @@ import { fontString } from "../fonts/catalog";
 import { toCss, type Rgba } from "../spec/colors";
 import type { ResolvedBackground } from "../spec/resolve-theme";
 import { linearGradientPixels, placeStops } from "../paint/gradient";
+import { gradientCanvas } from "../paint/gradient-cache";
 import { resolveDirection, type Direction } from "../text/direction";
 import { fitText } from "../text/fit";
 import type { Measure } from "../text/wrap";
@@ -24,19 +25,25 @@ export function paintBackground(scene: Scene, background: ResolvedBackground, re
     context.fillRect(rect.x, rect.y, rect.width, rect.height);
     return;
   }
-  // putImageData ignores the transform: work in device pixels.
+  // The gradient is computed in device pixels and copied 1:1, so it is never resampled.
   const x = Math.round(rect.x * scale);
   const y = Math.round(rect.y * scale);
   const width = Math.round((rect.x + rect.width) * scale) - x;
   const height = Math.round((rect.y + rect.height) * scale) - y;
   if (width <= 0 || height <= 0) return;
-  const pixels = linearGradientPixels(
+  const gradient = gradientCanvas(
+    engine,
     width,
     height,
     background.angle,
     placeStops(background.stops),
   );
-  context.putImageData(engine.createImageData(pixels, width, height), x, y);
+  engine.drawImage(
+    context,
+    gradient,
+    { x: 0, y: 0, width, height },
+    { x: x / scale, y: y / scale, width: width / scale, height: height / scale },
+  );
 }
 
 export interface TextBlockStyle {
@@ -94,24 +101,37 @@ export function layoutText(
   // Arabic and Hebrew marks stack above and below the line: give them more room.
   const lineHeight = /[\u0590-\u08FF]/u.test(text) ? style.lineHeight * 1.25 : style.lineHeight;
   const fontAt = (size: number) => fontString(scene.theme.font, style.weight, size);
-  const measures = new Map<number, Measure>();
-  const fitted = fitText({
-    text,
-    maxWidth,
-    maxHeight,
-    maxLines: style.maxLines,
-    minSize: style.minSize,
-    maxSize: style.maxSize,
-    lineHeight,
-    measureAt: (size) => {
-      let measure = measures.get(size);
-      if (!measure) {
-        measure = measurer(scene, fontAt(size));
-        measures.set(size, measure);
-      }
-      return measure;
-    },
-  });
+  // Widths scale linearly with the font size: measure once at a reference size and scale, then
+  // check the chosen lines at their real size (falling back to exact measures if one overflows).
+  const referenceSize = 100;
+  const reference = measurer(scene, fontAt(referenceSize));
+  const scaledAt =
+    (size: number): Measure =>
+    (line) =>
+      (reference(line) * size) / referenceSize;
+  const exactMeasures = new Map<number, Measure>();
+  const exactAt = (size: number): Measure => {
+    let measure = exactMeasures.get(size);
+    if (!measure) {
+      measure = measurer(scene, fontAt(size));
+      exactMeasures.set(size, measure);
+    }
+    return measure;
+  };
+  const fit = (measureAt: (size: number) => Measure) =>
+    fitText({
+      text,
+      maxWidth,
+      maxHeight,
+      maxLines: style.maxLines,
+      minSize: style.minSize,
+      maxSize: style.maxSize,
+      lineHeight,
+      measureAt,
+    });
+  let fitted = fit(scaledAt);
+  const exact = exactAt(fitted.size);
+  if (fitted.lines.some((line) => exact(line) > maxWidth + 0.5)) fitted = fit(exactAt);
   if (fitted.clamped) {
     scene.warnings.push(
       `${style.field}: too long for the box even at ${fitted.size}px; cut to ${fitted.lines.length} line(s) with an ellipsis`,
