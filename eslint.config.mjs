@@ -15,13 +15,18 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: {
-      globals: {
-        require: "readonly",
-        module: "writable",
-        process: "readonly",
-        __dirname: "readonly",
-        console: "readonly",
-      },
+      globals: Object.fromEntries(
+        [
+          "require",
+          "module",
+          "process",
+          "__dirname",
+          "console",
+          "performance",
+          "Buffer",
+          "setImmediate",
+        ].map((name) => [name, "readonly"]),
+      ),
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
