@@ -23,6 +23,30 @@ export const protocolVersion = 1;
 /** Azure Storage queue messages are at most 64 KiB; larger chunk messages go through a blob. */
 export const maxQueueMessageBytes = 64 * 1024;
 
+/** Fixed choices of the job pipeline (not app settings: changing them changes the protocol or security). */
+export const pipeline = {
+  /** Rendered images never change under their name (ids are per batch), so caches may keep them. */
+  outputCacheControl: "public, max-age=31536000, immutable",
+  /** SAS start time is back-dated this much so clients with a slow clock can use a fresh URL. */
+  sasClockSkewMinutes: 5,
+  /** Longest SAS lifetime, whatever SAS_TTL_MINUTES says (a user delegation key lives 7 days at most). */
+  maxSasTtlMinutes: 7 * 24 * 60,
+  /** Largest HTTP request body accepted (a 1,000-item batch file fits comfortably). */
+  maxRequestBytes: 4 * 1024 * 1024,
+  /** Blob deletions the pruner keeps in flight (bounded so one run does not flood the account). */
+  pruneParallelDeletes: 8,
+  /**
+   * Storage SDK retries per call: short, because the queue host retries the whole message anyway
+   * (visibilityTimeout) and an HTTP caller should get a 503 quickly rather than wait two minutes.
+   */
+  storageRetry: {
+    maxTries: 3,
+    retryDelayInMs: 500,
+    maxRetryDelayInMs: 4000,
+    tryTimeoutInMs: 60_000,
+  },
+} as const;
+
 interface SettingDefinition<T> {
   description: string;
   default: T;
@@ -44,7 +68,12 @@ const intSetting = (
 export const settingDefinitions = {
   RETENTION_HOURS: intSetting("hours a batch's outputs are kept before pruning", 168, 1, 8760),
   MAX_TTL_HOURS: intSetting("largest per-batch ttlHours a batch file may ask for", 720, 1, 8760),
-  SAS_TTL_MINUTES: intSetting("lifetime of SAS URLs handed to users", 60, 1, 7 * 24 * 60),
+  SAS_TTL_MINUTES: intSetting(
+    "lifetime of SAS URLs handed to users",
+    60,
+    1,
+    pipeline.maxSasTtlMinutes,
+  ),
   CHUNK_SIZE: intSetting("cards per queue message (fan-out unit)", 25, 1, 500),
   RENDER_CONCURRENCY: intSetting("renders in flight per message (one per core)", 2, 1, 16),
   PRUNE_BATCH_LIMIT: intSetting(
@@ -56,11 +85,9 @@ export const settingDefinitions = {
   PRUNE_SCHEDULE: {
     description: "NCRONTAB (6 fields, UTC) of the prune timer",
     default: "0 0 * * * *",
-    schema: z
-      .string()
-      .regex(/^\S+ \S+ \S+ \S+ \S+ \S+$/, {
-        error: "expected a 6-field NCRONTAB expression such as 0 0 * * * *",
-      }),
+    schema: z.string().regex(/^\S+ \S+ \S+ \S+ \S+ \S+$/, {
+      error: "expected a 6-field NCRONTAB expression such as 0 0 * * * *",
+    }),
   } satisfies SettingDefinition<string>,
 } as const;
 

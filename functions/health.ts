@@ -1,0 +1,36 @@
+// GET /api/health (anonymous): whether blob and queue storage answer.
+import {
+  app,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from "@azure/functions";
+import { describeStorageError } from "../jobs/errors";
+import { checkStorageHealth } from "../jobs/health";
+import { openStorage } from "../jobs/storage";
+import { triggers } from "../jobs/triggers";
+
+export async function health(
+  _request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  let report;
+  try {
+    report = await checkStorageHealth(await openStorage());
+  } catch (error) {
+    report = { healthy: false, error: describeStorageError(error) };
+  }
+  if (!report.healthy) context.warn("storage unhealthy", report);
+  return {
+    status: report.healthy ? 200 : 503,
+    headers: { "Cache-Control": "no-store" },
+    jsonBody: { status: report.healthy ? "ok" : "unavailable", storage: report },
+  };
+}
+
+app.http("health", {
+  methods: [...triggers.health.methods],
+  route: triggers.health.route,
+  authLevel: triggers.health.authLevel,
+  handler: health,
+});

@@ -1,0 +1,46 @@
+// Queue trigger on render-jobs: renders one chunk of a batch into blob storage.
+import { app, type InvocationContext } from "@azure/functions";
+import { processChunkMessage } from "../jobs/chunk";
+import { UndecodableMessageError } from "../jobs/errors";
+import { quarantineMessage } from "../jobs/poison";
+import { readSettings } from "../jobs/settings";
+import { openStorage } from "../jobs/storage";
+import { triggers } from "../jobs/triggers";
+
+/**
+ * Delivered at least once. Card failures are recorded in the chunk's result; storage failures
+ * throw so the host retries (and after maxDequeueCount moves the message to render-jobs-poison);
+ * a message no retry can fix is logged and moved to the poison queue at once.
+ */
+export async function renderBatch(message: unknown, context: InvocationContext): Promise<void> {
+  const storage = await openStorage();
+  try {
+    const outcome = await processChunkMessage(storage, message, {
+      settings: readSettings(),
+      log: context,
+    });
+    const where = `batch ${outcome.batchId} chunk ${outcome.chunk}`;
+    if (outcome.kind === "rendered") {
+      context.info(`${where}: ${outcome.ok} rendered, ${outcome.failed} failed`);
+    } else if (outcome.kind === "already-done") {
+      context.info(`${where}: already done (duplicate delivery), nothing to do`);
+    } else {
+      context.warn(`${where}: batch record not found (pruned?), message dropped`);
+    }
+  } catch (error) {
+    if (error instanceof UndecodableMessageError) {
+      context.error(`${error.message}; moved to the poison queue`);
+      await quarantineMessage(storage, message);
+      return;
+    }
+    const attempt = context.triggerMetadata?.dequeueCount ?? "?";
+    context.warn(`delivery ${String(attempt)} failed, the host will retry or poison it:`, error);
+    throw error;
+  }
+}
+
+app.storageQueue("renderBatch", {
+  queueName: triggers.renderBatch.queueName,
+  connection: triggers.renderBatch.connection,
+  handler: renderBatch,
+});

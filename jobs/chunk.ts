@@ -1,0 +1,250 @@
+// Rendering one chunk message: each card to its blob (idempotently), then the chunk's result document.
+import { EngineUnavailableError, isPermanentRenderError } from "../renderer/errors";
+import { extensions } from "../renderer/encode";
+import { renderCard } from "../renderer/render";
+import type { CardSpec } from "../renderer/spec/schema";
+import { parseCardSpec } from "../renderer/spec/validate";
+import { createAssetLoader, type AssetLoader } from "./assets";
+import { readJsonBlob, writeJsonBlob } from "./blobJson";
+import { mapWithLimit } from "./concurrency";
+import { JobError, UndecodableMessageError, isNotFound, storageCall } from "./errors";
+import { toItemError } from "./itemErrors";
+import { blobNames } from "./layout";
+import { consoleLogger, type JobLogger } from "./logger";
+import {
+  batchRecordSchema,
+  chunkResultSchema,
+  decodeChunkMessage,
+  inlineChunkSchema,
+  type ChunkItem,
+  type ChunkResult,
+  type InlineChunk,
+  type ItemResult,
+} from "./protocol";
+import { names, pipeline, protocolVersion, type Settings } from "./settings";
+import { specHash } from "./specHash";
+import type { JobStorage } from "./storage";
+
+export type ChunkOutcome =
+  | { kind: "rendered"; batchId: string; chunk: number; ok: number; failed: number }
+  /** The chunk's result already exists: a duplicate or late redelivery, nothing to do. */
+  | { kind: "already-done"; batchId: string; chunk: number }
+  /** The batch record is gone (pruned): rendering would recreate blobs nobody will prune. */
+  | { kind: "batch-gone"; batchId: string; chunk: number };
+
+export interface ChunkOptions {
+  settings: Settings;
+  log?: JobLogger;
+}
+
+/** Reads a claim-checked chunk back from the `jobs` container. */
+async function resolveChunk(
+  storage: JobStorage,
+  message: ReturnType<typeof decodeChunkMessage>,
+): Promise<InlineChunk> {
+  if (message.type === "chunk") return message;
+  const inline = await readJsonBlob(storage.jobs, message.blob, inlineChunkSchema);
+  if (!inline) {
+    throw new UndecodableMessageError(
+      `claim check ${names.containers.jobs}/${message.blob} of batch ${message.batchId} chunk ${message.chunk} does not exist`,
+    );
+  }
+  if (inline.batchId !== message.batchId || inline.chunk !== message.chunk) {
+    throw new UndecodableMessageError(
+      `claim check ${message.blob} holds batch ${inline.batchId} chunk ${inline.chunk}, expected batch ${message.batchId} chunk ${message.chunk}`,
+    );
+  }
+  return inline;
+}
+
+/** Metadata keys on each output blob (lower case: metadata names must be identifiers). */
+const meta = {
+  batchId: "batchid",
+  itemId: "itemid",
+  specHash: "spechash",
+  width: "width",
+  height: "height",
+  renderMs: "renderms",
+  warnings: "warnings",
+} as const;
+
+/** Warnings travel as base64 JSON (metadata must be ASCII); dropped if they would bloat metadata. */
+function encodeWarnings(warnings: string[]): string | undefined {
+  if (!warnings.length) return undefined;
+  const encoded = Buffer.from(JSON.stringify(warnings), "utf8").toString("base64");
+  return encoded.length <= 2048 ? encoded : undefined;
+}
+
+function decodeWarnings(encoded: string | undefined): string[] {
+  if (!encoded) return [];
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The output of a previous delivery, if it rendered exactly this spec. */
+async function findExistingOutput(
+  storage: JobStorage,
+  item: ChunkItem,
+  blobName: string,
+  hash: string,
+): Promise<ItemResult | undefined> {
+  let properties;
+  try {
+    properties = await storage.renders.getBlobClient(blobName).getProperties();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    return storageCall(`checking ${names.containers.renders}/${blobName}`, () =>
+      Promise.reject(error),
+    );
+  }
+  const metadata = properties.metadata ?? {};
+  if (metadata[meta.specHash] !== hash) return undefined;
+  return {
+    index: item.index,
+    id: item.id,
+    status: "ok",
+    blob: blobName,
+    contentType: properties.contentType ?? "application/octet-stream",
+    bytes: properties.contentLength ?? 0,
+    width: Number(metadata[meta.width] ?? 0),
+    height: Number(metadata[meta.height] ?? 0),
+    renderMs: Number(metadata[meta.renderMs] ?? 0),
+    warnings: decodeWarnings(metadata[meta.warnings]),
+  };
+}
+
+const failed = (item: ChunkItem, error: unknown): ItemResult => ({
+  index: item.index,
+  id: item.id,
+  status: "failed",
+  error: toItemError(error),
+});
+
+/**
+ * Renders one card of a chunk to `renders/<batchId>/<itemId>.<ext>`. If a previous delivery already
+ * wrote this exact spec (same hash in the blob's metadata), the blob is reused, not re-rendered:
+ * that is what lets a redelivered chunk finish only the rest. Permanent problems (invalid spec,
+ * missing or oversized asset, a renderer failure) become a failed result; storage failures throw.
+ */
+export async function renderChunkItem(
+  storage: JobStorage,
+  batchId: string,
+  item: ChunkItem,
+  loadAssets: AssetLoader,
+  log: JobLogger = consoleLogger,
+): Promise<ItemResult> {
+  let spec: CardSpec;
+  try {
+    spec = parseCardSpec(item.spec, ["items", item.index]);
+  } catch (error) {
+    return failed(item, error);
+  }
+  const hash = specHash(spec);
+  const existing = await findExistingOutput(
+    storage,
+    item,
+    blobNames.output(batchId, item.id, extensions[spec.format]),
+    hash,
+  );
+  if (existing) return existing;
+
+  let rendered;
+  try {
+    rendered = await renderCard(spec, await loadAssets(spec));
+  } catch (error) {
+    if (isPermanentRenderError(error)) return failed(item, error);
+    // Storage trouble and a missing canvas engine can go away: let the host retry the message.
+    if (error instanceof JobError || error instanceof EngineUnavailableError) throw error;
+    // Anything else is a renderer failure on this spec; retrying would fail the same way.
+    log.error(`renderBatch ${batchId}: rendering ${item.id} failed unexpectedly`, error);
+    return failed(item, error);
+  }
+  const blobName = blobNames.output(batchId, item.id, rendered.extension);
+  const renderMs = Math.round((rendered.drawMs + rendered.encodeMs) * 10) / 10;
+  const warnings = encodeWarnings(rendered.warnings);
+  await storageCall(`writing ${names.containers.renders}/${blobName}`, () =>
+    storage.renders.getBlockBlobClient(blobName).uploadData(rendered.bytes, {
+      blobHTTPHeaders: {
+        blobContentType: rendered.contentType,
+        blobCacheControl: pipeline.outputCacheControl,
+      },
+      metadata: {
+        [meta.batchId]: batchId,
+        [meta.itemId]: item.id,
+        [meta.specHash]: hash,
+        [meta.width]: String(rendered.width),
+        [meta.height]: String(rendered.height),
+        [meta.renderMs]: String(renderMs),
+        ...(warnings ? { [meta.warnings]: warnings } : {}),
+      },
+    }),
+  );
+  return {
+    index: item.index,
+    id: item.id,
+    status: "ok",
+    blob: blobName,
+    contentType: rendered.contentType,
+    bytes: rendered.bytes.length,
+    width: rendered.width,
+    height: rendered.height,
+    renderMs,
+    warnings: rendered.warnings,
+  };
+}
+
+/**
+ * Handles one delivery of a chunk message (at least once: duplicates and redeliveries are safe).
+ * Throws UndecodableMessageError for messages no retry can fix, TransientStorageError for
+ * storage failures (the host retries, then poisons); records per-card failures in the result.
+ */
+export async function processChunkMessage(
+  storage: JobStorage,
+  raw: unknown,
+  options: ChunkOptions,
+): Promise<ChunkOutcome> {
+  const log = options.log ?? consoleLogger;
+  const message = decodeChunkMessage(raw);
+  const { batchId, chunk } = message;
+  const record = await readJsonBlob(
+    storage.renders,
+    blobNames.batchRecord(batchId),
+    batchRecordSchema,
+  );
+  if (!record) return { kind: "batch-gone", batchId, chunk };
+  const resultName = blobNames.chunkResult(batchId, chunk);
+  const previous = await storageCall(`checking ${names.containers.renders}/${resultName}`, () =>
+    storage.renders.getBlobClient(resultName).exists(),
+  );
+  if (previous) return { kind: "already-done", batchId, chunk };
+
+  const inline = await resolveChunk(storage, message);
+  const loadAssets = createAssetLoader(storage);
+  const items = await mapWithLimit(inline.items, options.settings.RENDER_CONCURRENCY, (item) =>
+    renderChunkItem(storage, batchId, item, loadAssets, log),
+  );
+  const result: ChunkResult = {
+    v: protocolVersion,
+    batchId,
+    chunk,
+    completedAt: new Date().toISOString(),
+    items,
+  };
+  // Written last: its presence means every card of the chunk is settled.
+  await writeJsonBlob(storage.renders, resultName, result);
+  const failedCount = items.filter((item) => item.status === "failed").length;
+  return { kind: "rendered", batchId, chunk, ok: items.length - failedCount, failed: failedCount };
+}
+
+/** Reads a chunk's result; undefined while the chunk is still pending. */
+export function readChunkResult(
+  storage: JobStorage,
+  batchId: string,
+  chunk: number,
+): Promise<ChunkResult | undefined> {
+  return readJsonBlob(storage.renders, blobNames.chunkResult(batchId, chunk), chunkResultSchema);
+}

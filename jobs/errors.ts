@@ -1,0 +1,73 @@
+// Named error classes of the job pipeline, and the rule that says which storage failures are worth a retry.
+import { RestError } from "@azure/storage-blob";
+
+export class JobError extends Error {
+  override name = "JobError";
+}
+
+/** Storage failed in a way a retry may fix (network, throttling, 5xx, a lease in the way). */
+export class TransientStorageError extends JobError {
+  override name = "TransientStorageError";
+  constructor(
+    readonly operation: string,
+    override readonly cause: unknown,
+  ) {
+    super(`storage ${operation} failed: ${describeStorageError(cause)}`);
+  }
+}
+
+/** A queue message that is not a chunk message this worker understands; retrying cannot help. */
+export class UndecodableMessageError extends JobError {
+  override name = "UndecodableMessageError";
+  constructor(reason: string) {
+    super(`undecodable render-jobs message: ${reason}`);
+  }
+}
+
+/** No batch with this id (never created, or already pruned). */
+export class BatchNotFoundError extends JobError {
+  override name = "BatchNotFoundError";
+  constructor(readonly batchId: string) {
+    super(`batch "${batchId}" not found (never created, or pruned after its retention)`);
+  }
+}
+
+/** A batch id that cannot be one of ours (wrong shape); rejected before touching storage. */
+export class InvalidBatchIdError extends JobError {
+  override name = "InvalidBatchIdError";
+  constructor(received: string, expected: string) {
+    super(`invalid batch id ${JSON.stringify(received.slice(0, 80))}: expected ${expected}`);
+  }
+}
+
+/** The storage connection setting is missing or unusable. */
+export class StorageConfigError extends JobError {
+  override name = "StorageConfigError";
+}
+
+export function isRestError(error: unknown): error is RestError {
+  return error instanceof RestError || (error instanceof Error && error.name === "RestError");
+}
+
+/** The blob or container does not exist (HTTP 404). */
+export function isNotFound(error: unknown): boolean {
+  return isRestError(error) && error.statusCode === 404;
+}
+
+export function describeStorageError(error: unknown): string {
+  if (isRestError(error)) {
+    const status = error.statusCode === undefined ? "no response" : `HTTP ${error.statusCode}`;
+    return `${status}${error.code ? ` ${error.code}` : ""}: ${error.message.split("\n")[0]}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs one storage call; any failure becomes a TransientStorageError naming the operation. */
+export async function storageCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof JobError) throw error;
+    throw new TransientStorageError(operation, error);
+  }
+}

@@ -1,0 +1,24 @@
+// One card synchronously (POST /api/render): validate, load its assets, render; no queue, no stored output.
+import { assetNamesOf, renderCard, type RenderedCard } from "../renderer/render";
+import { isBatchFile, parseCardSpec } from "../renderer/spec/validate";
+import { createAssetLoader } from "./assets";
+import { RequestBodyError } from "./httpErrors";
+import { batchStatusPath } from "./triggers";
+import type { JobStorage } from "./storage";
+
+/** Storage is opened only when the spec names assets: plain cards render without it. */
+export async function renderSingleCard(
+  json: unknown,
+  openStorage: () => Promise<JobStorage>,
+): Promise<RenderedCard> {
+  if (isBatchFile(json)) {
+    throw new RequestBodyError(
+      `expected one card spec, received a batch file (with "items"); POST it to ${batchStatusPath("").replace(/\/$/, "")} instead`,
+    );
+  }
+  const spec = parseCardSpec(json);
+  const assets = assetNamesOf(spec).length
+    ? await createAssetLoader(await openStorage())(spec)
+    : new Map<string, Uint8Array>();
+  return renderCard(spec, assets);
+}

@@ -1,0 +1,43 @@
+// Trigger definitions of every function (queue, schedule, routes, auth): read by app.* registrations and the local host.
+import { names } from "./settings";
+
+/** host.json's `extensions.http.routePrefix` (the default); routes below are relative to it. */
+export const httpRoutePrefix = "api";
+
+export type HttpTriggerDefinition = {
+  kind: "http";
+  methods: ("GET" | "POST")[];
+  route: string;
+  authLevel: "anonymous" | "function";
+};
+
+export const triggers = {
+  renderBatch: {
+    kind: "storageQueue",
+    queueName: names.renderQueue,
+    /** App setting holding the connection (the identity form `<name>__accountName` works too). */
+    connection: names.connectionSetting,
+  },
+  pruneRenders: {
+    kind: "timer",
+    /** The host resolves `%NAME%` from app settings, so the schedule is the PRUNE_SCHEDULE setting. */
+    schedule: "%PRUNE_SCHEDULE%",
+    scheduleSetting: "PRUNE_SCHEDULE",
+  },
+  renderCardHttp: { kind: "http", methods: ["POST"], route: "render", authLevel: "function" },
+  createBatch: { kind: "http", methods: ["POST"], route: "batches", authLevel: "function" },
+  getBatch: { kind: "http", methods: ["GET"], route: "batches/{id}", authLevel: "function" },
+  health: { kind: "http", methods: ["GET"], route: "health", authLevel: "anonymous" },
+} as const satisfies Record<
+  string,
+  | { kind: "storageQueue"; queueName: string; connection: string }
+  | { kind: "timer"; schedule: string; scheduleSetting: string }
+  | HttpTriggerDefinition
+>;
+
+export type FunctionName = keyof typeof triggers;
+
+/** The public path of a batch's status, e.g. `/api/batches/<id>` (matches `getBatch.route`). */
+export function batchStatusPath(batchId: string): string {
+  return `/${httpRoutePrefix}/${triggers.getBatch.route.replace("{id}", encodeURIComponent(batchId))}`;
+}
