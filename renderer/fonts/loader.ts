@@ -65,10 +65,12 @@ function indexFamily(entry: FontFamilyEntry): FamilyIndex {
   const unicode = JSON.parse(
     fs.readFileSync(path.join(directory, "unicode.json"), "utf8"),
   ) as Record<string, string>;
-  const subsets = Object.entries(unicode).map(([key, ranges]) => ({
-    stem: `${id}-${key.replace(/^\[(\d+)\]$/, "$1")}`,
-    ranges: parseRanges(ranges),
-  }));
+  const subsets = entry.wholeFontStem
+    ? [{ stem: entry.wholeFontStem, ranges: parseRanges(Object.values(unicode).join(",")) }]
+    : Object.entries(unicode).map(([key, ranges]) => ({
+        stem: `${id}-${key.replace(/^\[(\d+)\]$/, "$1")}`,
+        ranges: parseRanges(ranges),
+      }));
   const index = { entry, directory, subsets };
   familyIndexes.set(entry.family, index);
   return index;

@@ -1,7 +1,7 @@
 // Validating card specs and batch files: zod issues become field-path errors; batch items fail one by one.
 import type { z } from "zod";
 import { SpecValidationError, type SpecIssue } from "../errors";
-import { batchFileSchema, batchItemSchema, cardSpecSchema, type CardSpec } from "./schema";
+import { batchFileSchema, batchItemSchema, cardId, cardSpecSchema, type CardSpec } from "./schema";
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -144,7 +144,7 @@ export function parseBatchFile(input: unknown): ParsedBatch {
       return { index, id: fallbackId, error };
     }
     const itemCheck = batchItemSchema.safeParse(raw, { reportInput: true });
-    const id = typeof raw.id === "string" && itemCheck.success ? raw.id : fallbackId;
+    const id = cardId.safeParse(raw.id).success ? (raw.id as string) : fallbackId;
     const issues = itemCheck.success ? [] : toSpecIssues(itemCheck.error.issues, path);
     if (itemCheck.success) {
       const first = firstIndexOfId.get(id);

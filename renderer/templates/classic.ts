@@ -29,7 +29,7 @@ export const classicTemplate: Template = {
     const footerHeight = spec.author || spec.footer ? 40 * unit : 0;
     const inner = width - pad * 2;
     if (headerHeight)
-      drawHeaderLogo(scene, { x: pad, y: pad, width: inner * 0.4, height: headerHeight }, "start");
+      drawHeaderLogo(scene, { x: pad, y: pad, width: inner, height: headerHeight }, "start");
     const top = pad + (headerHeight ? headerHeight + 28 * unit : 0);
     const bottom = height - pad - (footerHeight ? footerHeight + 28 * unit : 0);
     // On wide cards the text keeps clear of the rings' side.

@@ -194,11 +194,13 @@ export function drawFooterRow(scene: Scene, row: Rect, align: Alignment, withLog
 /** The logo at the top (start edge, or centred), if the card has one. */
 export function drawHeaderLogo(scene: Scene, row: Rect, anchor: "start" | "center"): void {
   if (!scene.images.logo) return;
+  if (anchor === "center") {
+    drawImageContain(scene, scene.images.logo, row, "center");
+    return;
+  }
+  // The logo takes at most 40% of the row, on the side where the card's text starts.
   const rtl = cardDirection(scene) === "rtl";
-  drawImageContain(
-    scene,
-    scene.images.logo,
-    row,
-    anchor === "center" ? "center" : rtl ? "end" : "start",
-  );
+  const width = row.width * 0.4;
+  const box = { ...row, x: rtl ? row.x + row.width - width : row.x, width };
+  drawImageContain(scene, scene.images.logo, box, rtl ? "end" : "start");
 }

@@ -31,7 +31,7 @@ export const photoTemplate: Template = {
     const footerHeight = spec.author || spec.footer ? 36 * unit : 0;
     const inner = width - pad * 2;
     if (headerHeight)
-      drawHeaderLogo(scene, { x: pad, y: pad, width: inner * 0.4, height: headerHeight }, "start");
+      drawHeaderLogo(scene, { x: pad, y: pad, width: inner, height: headerHeight }, "start");
     const top = pad + (headerHeight ? headerHeight + 24 * unit : 0);
     const bottom = height - pad - (footerHeight ? footerHeight + 22 * unit : 0);
     drawTextStack(scene, {

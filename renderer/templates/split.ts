@@ -62,16 +62,7 @@ export const splitTemplate: Template = {
     };
     const headerHeight = scene.images.logo ? 44 * unit : 0;
     const footerHeight = spec.author || spec.footer ? 36 * unit : 0;
-    if (headerHeight)
-      drawHeaderLogo(
-        scene,
-        {
-          ...inner,
-          height: headerHeight,
-          width: inner.width * 0.5 + (rtl ? inner.width * 0.5 : 0),
-        },
-        "start",
-      );
+    if (headerHeight) drawHeaderLogo(scene, { ...inner, height: headerHeight }, "start");
     const top = inner.y + (headerHeight ? headerHeight + 24 * unit : 0);
     const bottom = inner.y + inner.height - (footerHeight ? footerHeight + 24 * unit : 0);
     drawTextStack(scene, {

@@ -11,6 +11,15 @@ export interface BreakPiece {
 // eslint-disable-next-line no-control-regex -- vertical tab and form feed are mandatory breaks
 const trailingLineBreaks = /[\n\r\u2028\u2029\u000b\u000c\u0085]+$/;
 
+/** Hangul jamo, compatibility jamo and syllables (all in the BMP). */
+function isHangul(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x11ff) ||
+    (code >= 0x3130 && code <= 0x318f) ||
+    (code >= 0xac00 && code <= 0xd7af)
+  );
+}
+
 /**
  * Splits text at its break opportunities. Spaces stay at the end of the piece before them; CJK
  * ideographs are pieces of their own (UAX #14 allows breaks between them, not before "，" or "。").
@@ -20,6 +29,15 @@ export function breakPieces(text: string): BreakPiece[] {
   const breaker = new LineBreaker(text);
   let start = 0;
   for (let opportunity = breaker.nextBreak(); opportunity; opportunity = breaker.nextBreak()) {
+    // Korean keeps words whole (CSS word-break: keep-all): UAX #14 alone would break between
+    // any two Hangul syllables, splitting words mid-way.
+    if (
+      !opportunity.required &&
+      isHangul(text.charCodeAt(opportunity.position - 1)) &&
+      isHangul(text.charCodeAt(opportunity.position))
+    ) {
+      continue;
+    }
     const piece = text.slice(start, opportunity.position);
     start = opportunity.position;
     if (!piece) continue;
@@ -29,6 +47,8 @@ export function breakPieces(text: string): BreakPiece[] {
       forcedBreakAfter: forced,
     });
   }
+  const rest = text.slice(start);
+  if (rest) pieces.push({ text: rest, forcedBreakAfter: false });
   return pieces;
 }
 
