@@ -15,6 +15,8 @@ export const names = {
     /** Caller-provided images referenced by name from specs (logo, background). */
     assets: "assets",
   },
+  /** Deployment packages of the Function App: infra uploads them, the host reads them by identity. */
+  deploymentContainer: "deployments",
 } as const;
 
 /** The protocol version carried by every queue message and batch record. */
