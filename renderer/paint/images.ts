@@ -24,7 +24,7 @@ export async function decodeAsset(
   let metadata: Metadata;
   try {
     // Reads only the header: dimensions are known before anything is decoded.
-    metadata = await sharp(bytes).metadata();
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
     throw new AssetError(field, name, "is not an image (expected PNG, JPEG, WebP or GIF)");
   }
