@@ -1,0 +1,142 @@
+// Pulumi mocks for the infra tests: records every resource and invoke, and answers like Azure would (names, ids, keys).
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface RecordedResource {
+  /** Position among all recorded resources (when created) and calls: tells what happened first. */
+  sequence: number;
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  state: Record<string, unknown>;
+}
+
+export interface RecordedCall {
+  sequence: number;
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+export const fakeAzure = {
+  subscriptionId: "00000000-0000-4000-8000-000000000001",
+  tenantId: "00000000-0000-4000-8000-000000000002",
+  armToken: "fake-arm-token",
+  accountKey: "ZmFrZS1hY2NvdW50LWtleQ==",
+  functionKey: "fake-default-function-key",
+  identityClientId: "00000000-0000-4000-8000-0000000000c1",
+  identityPrincipalId: "00000000-0000-4000-8000-0000000000p1",
+} as const;
+
+/** azure-native appends a random suffix to names it generates; mimic that so tests do not rely on logical names. */
+const autonameSuffix = "a1b2c3d4";
+
+function armProviderPath(type: string): string {
+  // "azure-native:storage:StorageAccount" → "azure-native/storage/StorageAccount" (only for readable fake ids).
+  return type.replace(/:/g, "/");
+}
+
+function computedState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  const resourceGroup = "cardpress-rg" + autonameSuffix;
+  const id = `/subscriptions/${fakeAzure.subscriptionId}/resourceGroups/${resourceGroup}/providers/${armProviderPath(type)}/${name}`;
+  switch (type) {
+    case "azure-native:resources:ResourceGroup":
+      return { name: resourceGroup, id };
+    case "azure-native:storage:StorageAccount": {
+      const accountName = `${name}${autonameSuffix}`;
+      return {
+        name: accountName,
+        id,
+        primaryEndpoints: {
+          blob: `https://${accountName}.blob.core.windows.net/`,
+          queue: `https://${accountName}.queue.core.windows.net/`,
+        },
+      };
+    }
+    case "azure-native:storage:BlobContainer":
+      return { name: inputs.containerName };
+    case "azure-native:storage:Queue":
+      return { name: inputs.queueName };
+    case "azure-native:storage:Blob":
+      return {
+        name: inputs.blobName,
+        url: `https://${String(inputs.accountName)}.blob.core.windows.net/${String(inputs.containerName)}/${String(inputs.blobName)}`,
+      };
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      return {
+        name: `${name}${autonameSuffix}`,
+        id,
+        clientId: fakeAzure.identityClientId,
+        principalId: fakeAzure.identityPrincipalId,
+      };
+    case "azure-native:web:WebApp": {
+      const siteName = `${name}${autonameSuffix}`;
+      return {
+        name: siteName,
+        id: `/subscriptions/${fakeAzure.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${siteName}`,
+        defaultHostName: `${siteName}.azurewebsites.net`,
+      };
+    }
+    case "azure-native:applicationinsights:Component":
+      return {
+        name: `${name}${autonameSuffix}`,
+        id,
+        connectionString:
+          "InstrumentationKey=00000000-0000-4000-8000-0000000000ai;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+      };
+    default:
+      return { name: `${name}${autonameSuffix}`, id };
+  }
+}
+
+export function createMocks(): {
+  mocks: pulumi.runtime.Mocks;
+  resources: RecordedResource[];
+  calls: RecordedCall[];
+} {
+  const resources: RecordedResource[] = [];
+  const calls: RecordedCall[] = [];
+  let sequence = 0;
+  const mocks: pulumi.runtime.Mocks = {
+    async newResource(args) {
+      // The trigger sync answers late, as the real ARM call does: whatever waits for it must
+      // really wait (the host-key invoke is checked against this).
+      if (args.type === "pulumi-nodejs:dynamic:Resource") {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const inputs = args.inputs as Record<string, unknown>;
+      const state = { ...inputs, ...computedState(args.type, args.name, inputs) };
+      resources.push({ sequence: sequence++, type: args.type, name: args.name, inputs, state });
+      return { id: typeof state.id === "string" ? state.id : `${args.name}-id`, state };
+    },
+    call(args) {
+      const inputs = args.inputs as Record<string, unknown>;
+      calls.push({ sequence: sequence++, token: args.token, inputs });
+      switch (args.token) {
+        case "azure-native:authorization:getClientConfig":
+          return {
+            subscriptionId: fakeAzure.subscriptionId,
+            tenantId: fakeAzure.tenantId,
+            clientId: "deployer",
+            objectId: "deployer-object",
+          };
+        case "azure-native:authorization:getClientToken":
+          return { token: fakeAzure.armToken };
+        case "azure-native:storage:listStorageAccountKeys":
+          return { keys: [{ keyName: "key1", permissions: "Full", value: fakeAzure.accountKey }] };
+        case "azure-native:web:listWebAppHostKeys":
+          return { masterKey: "fake-master", functionKeys: { default: fakeAzure.functionKey } };
+        default:
+          throw new Error(`unexpected invoke ${args.token} in the infra mocks`);
+      }
+    },
+  };
+  return { mocks, resources, calls };
+}
+
+/** The value of an output (mocks resolve everything; never call this in preview mode). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
