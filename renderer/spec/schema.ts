@@ -19,7 +19,7 @@ const describeReceived = (value: unknown): string => {
 
 // C0 controls other than tab and newline, and DEL: they render as boxes or nothing.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const controlCharacter = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+export const controlCharacter = /[\u0000-\u0008\u000B-\u001F\u007F]/;
 
 /** A text field: at most `max` code points, no control characters. */
 const text = (max: number) =>
