@@ -15,9 +15,11 @@ import { triggers } from "../jobs/triggers";
 export async function renderBatch(message: unknown, context: InvocationContext): Promise<void> {
   const storage = await openStorage();
   try {
+    const dequeueCount = Number(context.triggerMetadata?.dequeueCount);
     const outcome = await processChunkMessage(storage, message, {
       settings: readSettings(),
       log: context,
+      ...(Number.isInteger(dequeueCount) ? { dequeueCount } : {}),
     });
     const where = `batch ${outcome.batchId} chunk ${outcome.chunk}`;
     if (outcome.kind === "rendered") {

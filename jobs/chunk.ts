@@ -4,10 +4,11 @@ import { extensions } from "../renderer/encode";
 import { renderCard } from "../renderer/render";
 import type { CardSpec } from "../renderer/spec/schema";
 import { parseCardSpec } from "../renderer/spec/validate";
+import type { BlobItem } from "@azure/storage-blob";
 import { createAssetLoader, type AssetLoader } from "./assets";
 import { readJsonBlob, writeJsonBlob } from "./blobJson";
 import { mapWithLimit } from "./concurrency";
-import { JobError, UndecodableMessageError, isNotFound, storageCall } from "./errors";
+import { JobError, UndecodableMessageError, storageCall } from "./errors";
 import { toItemError } from "./itemErrors";
 import { blobNames } from "./layout";
 import { consoleLogger, type JobLogger } from "./logger";
@@ -35,6 +36,12 @@ export type ChunkOutcome =
 export interface ChunkOptions {
   settings: Settings;
   log?: JobLogger;
+  /**
+   * How often the queue has delivered this message (trigger metadata `dequeueCount`). On the first
+   * delivery no earlier attempt can have left outputs, so the lookup of finished cards is skipped;
+   * a concurrent duplicate copy at worst renders the same bytes again.
+   */
+  dequeueCount?: number;
 }
 
 /** Reads a claim-checked chunk back from the `jobs` container. */
@@ -85,31 +92,44 @@ function decodeWarnings(encoded: string | undefined): string[] {
   }
 }
 
-/** The output of a previous delivery, if it rendered exactly this spec. */
-async function findExistingOutput(
+/** What a previous delivery left: output blobs by name, with their properties and metadata. */
+export type ExistingOutputs = ReadonlyMap<string, BlobItem>;
+
+/**
+ * One listing per chunk instead of one lookup per card: a first delivery finds nothing, a
+ * redelivery finds the cards it already finished.
+ */
+export async function listExistingOutputs(
   storage: JobStorage,
+  batchId: string,
+): Promise<ExistingOutputs> {
+  const prefix = blobNames.batchPrefix(batchId);
+  return storageCall(`listing ${names.containers.renders}/${prefix}`, async () => {
+    const found = new Map<string, BlobItem>();
+    for await (const blob of storage.renders.listBlobsFlat({ prefix, includeMetadata: true })) {
+      found.set(blob.name, blob);
+    }
+    return found;
+  });
+}
+
+/** The output of a previous delivery, if it rendered exactly this spec. */
+function reuseExisting(
   item: ChunkItem,
+  existing: ExistingOutputs,
   blobName: string,
   hash: string,
-): Promise<ItemResult | undefined> {
-  let properties;
-  try {
-    properties = await storage.renders.getBlobClient(blobName).getProperties();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    return storageCall(`checking ${names.containers.renders}/${blobName}`, () =>
-      Promise.reject(error),
-    );
-  }
-  const metadata = properties.metadata ?? {};
-  if (metadata[meta.specHash] !== hash) return undefined;
+): ItemResult | undefined {
+  const blob = existing.get(blobName);
+  const metadata = blob?.metadata ?? {};
+  if (!blob || metadata[meta.specHash] !== hash) return undefined;
   return {
     index: item.index,
     id: item.id,
     status: "ok",
     blob: blobName,
-    contentType: properties.contentType ?? "application/octet-stream",
-    bytes: properties.contentLength ?? 0,
+    contentType: blob.properties.contentType ?? "application/octet-stream",
+    bytes: blob.properties.contentLength ?? 0,
     width: Number(metadata[meta.width] ?? 0),
     height: Number(metadata[meta.height] ?? 0),
     renderMs: Number(metadata[meta.renderMs] ?? 0),
@@ -126,7 +146,7 @@ const failed = (item: ChunkItem, error: unknown): ItemResult => ({
 
 /**
  * Renders one card of a chunk to `renders/<batchId>/<itemId>.<ext>`. If a previous delivery already
- * wrote this exact spec (same hash in the blob's metadata), the blob is reused, not re-rendered:
+ * wrote this exact spec (same hash in the blob's metadata, see `existing`), it is reused, not re-rendered:
  * that is what lets a redelivered chunk finish only the rest. Permanent problems (invalid spec,
  * missing or oversized asset, a renderer failure) become a failed result; storage failures throw.
  */
@@ -135,6 +155,7 @@ export async function renderChunkItem(
   batchId: string,
   item: ChunkItem,
   loadAssets: AssetLoader,
+  existing: ExistingOutputs,
   log: JobLogger = consoleLogger,
 ): Promise<ItemResult> {
   let spec: CardSpec;
@@ -144,13 +165,13 @@ export async function renderChunkItem(
     return failed(item, error);
   }
   const hash = specHash(spec);
-  const existing = await findExistingOutput(
-    storage,
+  const previous = reuseExisting(
     item,
+    existing,
     blobNames.output(batchId, item.id, extensions[spec.format]),
     hash,
   );
-  if (existing) return existing;
+  if (previous) return previous;
 
   let rendered;
   try {
@@ -224,8 +245,10 @@ export async function processChunkMessage(
 
   const inline = await resolveChunk(storage, message);
   const loadAssets = createAssetLoader(storage);
+  const firstDelivery = options.dequeueCount === 1;
+  const existing = firstDelivery ? new Map() : await listExistingOutputs(storage, batchId);
   const items = await mapWithLimit(inline.items, options.settings.RENDER_CONCURRENCY, (item) =>
-    renderChunkItem(storage, batchId, item, loadAssets, log),
+    renderChunkItem(storage, batchId, item, loadAssets, existing, log),
   );
   const result: ChunkResult = {
     v: protocolVersion,

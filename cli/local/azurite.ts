@@ -28,6 +28,8 @@ export interface RunningAzurite {
   connectionString: string;
   blobPort: number;
   queuePort: number;
+  /** The Azurite process (for resource measurements; stop it with stop()). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -148,6 +150,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     connectionString: connectionStringFor(blobPort, queuePort),
     blobPort,
     queuePort,
+    pid: child.pid,
     stop: () => stopProcess(child),
   };
 }

@@ -197,15 +197,16 @@ test("duplicate deliveries produce the same blobs and the same result", async ()
   const batchId = created.jsonBody.batchId as string;
   const { raw, remove } = await takeMessage();
   // The queue delivers the same message twice at once (two instances), then once more later.
+  // Both copies are first deliveries (dequeueCount 1): neither looks for the other's outputs.
   await Promise.all([
-    renderBatch(raw, newContext("renderBatch").context),
-    renderBatch(raw, newContext("renderBatch").context),
+    renderBatch(raw, newContext("renderBatch", { dequeueCount: 1 }).context),
+    renderBatch(raw, newContext("renderBatch", { dequeueCount: 1 }).context),
   ]);
   const resultName = blobNames.chunkResult(batchId, 0);
   const firstResult = await storage.renders.getBlobClient(resultName).downloadToBuffer();
   const firstEtag = await etagOf(resultName);
   const first = await statusOf(batchId);
-  const late = newContext("renderBatch");
+  const late = newContext("renderBatch", { dequeueCount: 1 });
   await renderBatch(raw, late.context);
   await remove();
   expect(late.logs.map((line) => line.text).join("\n")).toContain("already done");
@@ -241,7 +242,7 @@ test("a worker that dies mid-chunk loses nothing: the redelivery finishes the re
   // The first delivery renders half the cards, then its instance dies (no result, message not deleted).
   const loadAssets = createAssetLoader(storage);
   for (const item of chunk.items.slice(0, 3)) {
-    await renderChunkItem(storage, batchId, item, loadAssets);
+    await renderChunkItem(storage, batchId, item, loadAssets, new Map());
   }
   const before = await Promise.all(
     ids.slice(0, 3).map((id) => etagOf(blobNames.output(batchId, id, "png"))),

@@ -1,0 +1,174 @@
+// Serves HTTP-triggered handlers on http://localhost:<port>/<routePrefix>/<route>, as `func start` does.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import {
+  HttpRequest,
+  HttpResponse,
+  InvocationContext,
+  type HttpResponseInit,
+  type LogHandler,
+} from "@azure/functions";
+import type { HttpTriggerDefinition } from "../../jobs/triggers";
+
+export type HttpHandler = (
+  request: HttpRequest,
+  context: InvocationContext,
+) => Promise<HttpResponseInit | HttpResponse>;
+
+export interface HttpRoute {
+  functionName: string;
+  trigger: HttpTriggerDefinition;
+  handler: HttpHandler;
+}
+
+export interface HttpServerOptions {
+  routes: HttpRoute[];
+  routePrefix: string;
+  port: number;
+  log: LogHandler;
+}
+
+/** The host's request body limit (100 MB); the handlers apply their own, smaller ones. */
+const maxBodyBytes = 100 * 1024 * 1024;
+
+/** Matches `batches/{id}` (and `{id?}`) against a path's segments; returns the route parameters. */
+export function matchRoute(
+  template: string,
+  segments: string[],
+): Record<string, string> | undefined {
+  const parts = template.split("/").filter(Boolean);
+  if (segments.length > parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of parts.entries()) {
+    const segment = segments[index];
+    const parameter = /^\{(\w+)(\?)?\}$/.exec(part);
+    if (parameter) {
+      if (segment === undefined) {
+        if (parameter[2]) continue;
+        return undefined;
+      }
+      params[parameter[1] as string] = decodeURIComponent(segment);
+    } else if (segment?.toLowerCase() !== part.toLowerCase()) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        request.destroy();
+        reject(new Error(`request body over ${maxBodyBytes} bytes`));
+      } else chunks.push(chunk);
+    });
+    request.on("end", () => resolve(chunks.length ? Buffer.concat(chunks) : undefined));
+    request.on("error", reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
+  response.end(JSON.stringify(body));
+}
+
+export interface RunningHttpServer {
+  /** e.g. http://localhost:7071 */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const prefix = options.routePrefix.split("/").filter(Boolean);
+
+  const serve = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    const url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
+    const segments = url.pathname.split("/").filter(Boolean);
+    const underPrefix = prefix.every(
+      (part, i) => segments[i]?.toLowerCase() === part.toLowerCase(),
+    );
+    const routeSegments = underPrefix ? segments.slice(prefix.length) : [];
+    const matches = underPrefix
+      ? options.routes.flatMap((route) => {
+          const params = matchRoute(route.trigger.route, routeSegments);
+          return params ? [{ route, params }] : [];
+        })
+      : [];
+    const method = (incoming.method ?? "GET").toUpperCase();
+    const match = matches.find(({ route }) =>
+      (route.trigger.methods as readonly string[]).includes(method),
+    );
+    if (!match) {
+      // Like the host: an unknown path or method is a plain 404.
+      outgoing.writeHead(404).end();
+      return;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(incoming.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(", ") : (value ?? ""),
+      ]),
+    );
+    const body = await readBody(incoming);
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers,
+      query: Object.fromEntries(url.searchParams),
+      params: match.params,
+      ...(body ? { body: { bytes: body } } : {}),
+    });
+    const context = new InvocationContext({
+      functionName: match.route.functionName,
+      invocationId: randomUUID(),
+      logHandler: options.log,
+    });
+    const started = Date.now();
+    let result: HttpResponseInit | HttpResponse;
+    try {
+      result = await match.route.handler(request, context);
+    } catch (error) {
+      // The host answers an unhandled exception with a bare 500.
+      options.log("error", `${match.route.functionName}: unhandled error:`, error);
+      outgoing.writeHead(500).end();
+      return;
+    }
+    const response = result instanceof HttpResponse ? result : new HttpResponse(result);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    outgoing.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+    outgoing.end(bytes);
+    options.log(
+      "information",
+      `${method} ${url.pathname} → ${match.route.functionName} ${response.status} (${Date.now() - started} ms)`,
+    );
+  };
+
+  const server: Server = createServer((incoming, outgoing) => {
+    serve(incoming, outgoing).catch((error: unknown) => {
+      options.log("error", "http: request failed:", error);
+      if (!outgoing.headersSent) sendJson(outgoing, 500, { error: { message: "internal error" } });
+      else outgoing.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    // Loopback only: function keys are not checked locally (as with `func start`).
+    server.listen(options.port, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
