@@ -1,6 +1,11 @@
 // Canvas engine on @napi-rs/canvas (Skia, prebuilt binaries from npm): the default engine.
 import { Canvas, GlobalFonts, ImageData, type Image, type SKRSContext2D } from "@napi-rs/canvas";
-import type { CanvasEngine, DrawingContext, EngineCanvas } from "./types";
+import {
+  drawImageArguments,
+  type CanvasEngine,
+  type DrawingContext,
+  type EngineCanvas,
+} from "./types";
 
 function asNapiCanvas(canvas: EngineCanvas): Canvas {
   if (!(canvas instanceof Canvas)) throw new TypeError("canvas was not created by the napi engine");
@@ -21,14 +26,7 @@ export function createNapiEngine(): CanvasEngine {
     drawImage(context, image, source, target) {
       (context as unknown as SKRSContext2D).drawImage(
         image as Image | Canvas,
-        source.x,
-        source.y,
-        source.width,
-        source.height,
-        target.x,
-        target.y,
-        target.width,
-        target.height,
+        ...drawImageArguments(source, target),
       );
     },
     registerFont(path, family) {

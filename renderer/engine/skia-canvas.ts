@@ -1,11 +1,12 @@
 // Canvas engine on skia-canvas (optional peer dependency; its install downloads a binary, so it is absent here).
 import { EngineUnavailableError } from "../errors";
-import type {
-  CanvasEngine,
-  DrawingContext,
-  DrawableImage,
-  EngineCanvas,
-  ImageDataLike,
+import {
+  drawImageArguments,
+  type CanvasEngine,
+  type DrawingContext,
+  type DrawableImage,
+  type EngineCanvas,
+  type ImageDataLike,
 } from "./types";
 
 /** The parts of skia-canvas's API we use (its types are not installed here). */
@@ -47,17 +48,7 @@ export function createSkiaCanvasEngine(skia: SkiaCanvasModule = loadSkiaCanvas()
       return new skia.ImageData(pixels, width, height);
     },
     drawImage(context, image, source, target) {
-      (context as unknown as SkiaContext).drawImage(
-        image,
-        source.x,
-        source.y,
-        source.width,
-        source.height,
-        target.x,
-        target.y,
-        target.width,
-        target.height,
-      );
+      (context as unknown as SkiaContext).drawImage(image, ...drawImageArguments(source, target));
     },
     registerFont(path, family) {
       skia.FontLibrary.use(family, [path]);

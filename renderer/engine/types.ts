@@ -65,10 +65,34 @@ export interface CanvasEngine {
   drawImage(
     context: DrawingContext,
     image: DrawableImage,
-    source: { x: number; y: number; width: number; height: number },
-    target: { x: number; y: number; width: number; height: number },
+    source: ImageRect,
+    target: ImageRect,
   ): void;
   registerFont(path: string, family: string): void;
   /** Raw RGBA pixels (straight, not premultiplied, alpha) of the whole canvas. */
   pixels(canvas: EngineCanvas): Uint8Array;
+}
+
+export interface ImageRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** drawImage's nine-argument form wants the source and target rectangles spread out. */
+export function drawImageArguments(
+  source: ImageRect,
+  target: ImageRect,
+): [number, number, number, number, number, number, number, number] {
+  return [
+    source.x,
+    source.y,
+    source.width,
+    source.height,
+    target.x,
+    target.y,
+    target.width,
+    target.height,
+  ];
 }

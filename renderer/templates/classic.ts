@@ -1,7 +1,7 @@
 // "classic": gradient background, logo on top, eyebrow, large title and subtitle, author/footer row.
 import { toCss, withAlpha } from "../spec/colors";
 import { paintBackground } from "./parts";
-import { cardDirection, drawFooterRow, drawHeaderLogo, drawTextStack, padding } from "./layout";
+import { cardDirection, drawFooterRow, drawTextStack, layoutFrame, padding } from "./layout";
 import type { Template } from "./types";
 
 export const classicTemplate: Template = {
@@ -10,36 +10,34 @@ export const classicTemplate: Template = {
   defaultPreset: "midnight",
   defaultFont: "Inter",
   draw(scene) {
-    const { context, width, height, unit, spec, theme } = scene;
+    const { context, width, height, unit, theme } = scene;
     const pad = padding(scene);
     paintBackground(scene, theme.background, { x: 0, y: 0, width, height });
 
     // Two faint rings in the far corner give depth without competing with the text.
     const rtl = cardDirection(scene) === "rtl";
-    const ringX = rtl ? 0 : width;
     context.strokeStyle = toCss(withAlpha(theme.accent, 0.18));
     context.lineWidth = 2 * unit;
     for (const radius of [height * 0.42, height * 0.62]) {
       context.beginPath();
-      context.arc(ringX, 0, radius, 0, Math.PI * 2);
+      context.arc(rtl ? 0 : width, 0, radius, 0, Math.PI * 2);
       context.stroke();
     }
 
-    const headerHeight = scene.images.logo ? 52 * unit : 0;
-    const footerHeight = spec.author || spec.footer ? 40 * unit : 0;
-    const inner = width - pad * 2;
-    if (headerHeight)
-      drawHeaderLogo(scene, { x: pad, y: pad, width: inner, height: headerHeight }, "start");
-    const top = pad + (headerHeight ? headerHeight + 28 * unit : 0);
-    const bottom = height - pad - (footerHeight ? footerHeight + 28 * unit : 0);
+    const area = { x: pad, y: pad, width: width - pad * 2, height: height - pad * 2 };
+    const frame = layoutFrame(scene, area, {
+      logoHeight: 52,
+      footerHeight: 40,
+      gap: 28,
+      logoAnchor: "start",
+    });
     // On wide cards the text keeps clear of the rings' side.
-    const textWidth = inner * (scene.width > scene.height ? 0.9 : 1);
+    const textWidth = area.width * (width > height ? 0.9 : 1);
     drawTextStack(scene, {
       box: {
-        x: rtl ? pad + inner - textWidth : pad,
-        y: top,
+        ...frame.content,
+        x: rtl ? area.x + area.width - textWidth : area.x,
         width: textWidth,
-        height: bottom - top,
       },
       align: "start",
       placement: "center",
@@ -47,15 +45,11 @@ export const classicTemplate: Template = {
       titleMaxSize: 76,
       titleMinSize: 40,
     });
-    if (footerHeight) {
+    if (frame.footer) {
+      // A hairline above the byline.
       context.fillStyle = toCss(withAlpha(theme.foreground, 0.16));
-      context.fillRect(pad, height - pad - footerHeight - 14 * unit, inner, Math.max(1, unit));
-      drawFooterRow(
-        scene,
-        { x: pad, y: height - pad - footerHeight, width: inner, height: footerHeight },
-        "start",
-        false,
-      );
+      context.fillRect(area.x, frame.footer.y - 14 * unit, area.width, Math.max(1, unit));
+      drawFooterRow(scene, frame.footer, "start", false);
     }
   },
 };

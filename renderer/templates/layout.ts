@@ -191,6 +191,45 @@ export function drawFooterRow(scene: Scene, row: Rect, align: Alignment, withLog
   drawText(scene, layout, x, row.y + (row.height - layout.height) / 2, available, align);
 }
 
+export interface FrameOptions {
+  /** Heights and gap in size units (multiplied by `scene.unit`). */
+  logoHeight: number;
+  footerHeight: number;
+  gap: number;
+  logoAnchor: "start" | "center";
+}
+
+export interface Frame {
+  content: Rect;
+  /** Present when the card has an author or footer text. */
+  footer?: Rect;
+}
+
+/**
+ * Splits an area into the logo row (drawn here), the content box and the footer row: the rows
+ * exist only when the card has a logo or footer text, and the content takes the rest.
+ */
+export function layoutFrame(scene: Scene, area: Rect, options: FrameOptions): Frame {
+  const { unit, spec, images } = scene;
+  const logoHeight = images.logo ? options.logoHeight * unit : 0;
+  const footerHeight = spec.author || spec.footer ? options.footerHeight * unit : 0;
+  const gap = options.gap * unit;
+  if (logoHeight) drawHeaderLogo(scene, { ...area, height: logoHeight }, options.logoAnchor);
+  const top = area.y + (logoHeight ? logoHeight + gap : 0);
+  const bottom = area.y + area.height - (footerHeight ? footerHeight + gap : 0);
+  const content = { x: area.x, y: top, width: area.width, height: bottom - top };
+  if (!footerHeight) return { content };
+  return {
+    content,
+    footer: {
+      x: area.x,
+      y: area.y + area.height - footerHeight,
+      width: area.width,
+      height: footerHeight,
+    },
+  };
+}
+
 /** The logo at the top (start edge, or centred), if the card has one. */
 export function drawHeaderLogo(scene: Scene, row: Rect, anchor: "start" | "center"): void {
   if (!scene.images.logo) return;

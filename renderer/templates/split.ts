@@ -4,7 +4,7 @@ import { drawImageCover, paintBackground } from "./parts";
 import {
   cardDirection,
   drawFooterRow,
-  drawHeaderLogo,
+  layoutFrame,
   drawTextStack,
   isTall,
   padding,
@@ -40,7 +40,7 @@ export const splitTemplate: Template = {
   defaultPreset: "ocean",
   defaultFont: "Inter",
   draw(scene) {
-    const { width, height, unit, spec, theme } = scene;
+    const { width, height, theme } = scene;
     const tall = isTall(scene);
     const rtl = cardDirection(scene) === "rtl";
     // Wide cards split left/right; tall ones put the picture on top.
@@ -60,31 +60,20 @@ export const splitTemplate: Template = {
       width: panel.width - pad * 2,
       height: panel.height - pad * 2,
     };
-    const headerHeight = scene.images.logo ? 44 * unit : 0;
-    const footerHeight = spec.author || spec.footer ? 36 * unit : 0;
-    if (headerHeight) drawHeaderLogo(scene, { ...inner, height: headerHeight }, "start");
-    const top = inner.y + (headerHeight ? headerHeight + 24 * unit : 0);
-    const bottom = inner.y + inner.height - (footerHeight ? footerHeight + 24 * unit : 0);
+    const frame = layoutFrame(scene, inner, {
+      logoHeight: 44,
+      footerHeight: 36,
+      gap: 24,
+      logoAnchor: "start",
+    });
     drawTextStack(scene, {
-      box: { x: inner.x, y: top, width: inner.width, height: bottom - top },
+      box: frame.content,
       align: "start",
       placement: "center",
       titleWeight: 800,
       titleMaxSize: 64,
       titleMinSize: 34,
     });
-    if (footerHeight) {
-      drawFooterRow(
-        scene,
-        {
-          x: inner.x,
-          y: inner.y + inner.height - footerHeight,
-          width: inner.width,
-          height: footerHeight,
-        },
-        "start",
-        false,
-      );
-    }
+    if (frame.footer) drawFooterRow(scene, frame.footer, "start", false);
   },
 };
