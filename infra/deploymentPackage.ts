@@ -11,7 +11,8 @@ export class PackageMissingError extends Error {
 /** Files the Functions host cannot start without; their absence means the folder is not a package. */
 const requiredFiles = ["host.json", "package.json"];
 
-function filesUnder(directory: string): string[] {
+/** Every file under a folder as `/`-separated relative paths, sorted: the same list on every platform. */
+export function listPackageFiles(directory: string): string[] {
   return fs
     .readdirSync(directory, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -33,7 +34,7 @@ export function hashPackageFolder(packageDir: string): string {
     }
   }
   const hash = createHash("sha256");
-  for (const file of filesUnder(packageDir)) {
+  for (const file of listPackageFiles(packageDir)) {
     hash.update(file);
     hash.update("\0");
     hash.update(fs.readFileSync(path.join(packageDir, file)));
