@@ -43,6 +43,15 @@ export function hashPackageFolder(packageDir: string): string {
   return hash.digest("hex");
 }
 
+/**
+ * How many functions the package defines: one compiled file per function under `dist/functions/`
+ * (the app's layout and its package.json `main` glob).
+ */
+export function countFunctionEntryPoints(packageDir: string): number {
+  return listPackageFiles(packageDir).filter((file) => /^dist\/functions\/[^/]+\.js$/.test(file))
+    .length;
+}
+
 /** The blob name of a package: 32 hex digits of its hash are plenty to tell builds apart. */
 export function packageBlobName(packageHash: string): string {
   return `functions-${packageHash.slice(0, 32)}.zip`;

@@ -8,12 +8,15 @@ export interface TriggerSyncArgs {
   packageHash: pulumi.Input<string>;
   /** ARM bearer token of the deploying identity (short-lived; kept secret in the state). */
   armToken: pulumi.Input<string>;
+  /** Functions the package defines: the sync is done once ARM lists this many. */
+  expectedFunctions: pulumi.Input<number>;
 }
 
 interface TriggerSyncInputs {
   siteId: string;
   packageHash: string;
   armToken: string;
+  expectedFunctions: number;
 }
 
 interface TriggerSyncOutputs {
@@ -24,7 +27,11 @@ interface TriggerSyncOutputs {
 }
 
 async function sync(inputs: TriggerSyncInputs): Promise<TriggerSyncOutputs> {
-  const attempts = await syncFunctionTriggers({ siteId: inputs.siteId, armToken: inputs.armToken });
+  const attempts = await syncFunctionTriggers({
+    siteId: inputs.siteId,
+    armToken: inputs.armToken,
+    expectedFunctions: inputs.expectedFunctions,
+  });
   return {
     siteId: inputs.siteId,
     packageHash: inputs.packageHash,

@@ -3,7 +3,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../../jobs/settings";
 import { functionAppSettings } from "../appSettings";
-import { hashPackageFolder, packageBlobName } from "../deploymentPackage";
+import { countFunctionEntryPoints, hashPackageFolder, packageBlobName } from "../deploymentPackage";
 import { roleDefinitionId, storageRoles } from "../roles";
 import { TriggerSync } from "../triggerSync";
 
@@ -160,11 +160,16 @@ export class FunctionApp extends pulumi.ComponentResource {
     const armToken = azure.authorization.getClientTokenOutput({}, { parent: this });
     const triggerSync = new TriggerSync(
       `${name}-trigger-sync`,
-      { siteId: site.id, packageHash: this.packageHash, armToken: armToken.token },
+      {
+        siteId: site.id,
+        packageHash: this.packageHash,
+        armToken: armToken.token,
+        expectedFunctions: countFunctionEntryPoints(args.packageDir),
+      },
       { parent: this, dependsOn: [site, packageBlob] },
     );
 
-    // Keys exist once the host has started; the sync above waits for a started host.
+    // Keys exist once the host has started; the sync above waits until ARM lists the functions.
     const hostKeys = azure.web.listWebAppHostKeysOutput(
       { resourceGroupName: args.resourceGroupName, name: site.name },
       { parent: this, dependsOn: [triggerSync] },

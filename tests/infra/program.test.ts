@@ -305,6 +305,8 @@ describe("deployment package", () => {
     const sync = one("pulumi-nodejs:dynamic:Resource");
     expect(sync.inputs.siteId).toBe(one("azure-native:web:WebApp").state.id);
     expect(sync.inputs.packageHash).toBe(hashPackageFolder(packageDir));
+    // The fake package has one entry point (dist/functions/health.js).
+    expect(sync.inputs.expectedFunctions).toBe(1);
     expect(typeof sync.inputs.__provider).toBe("string");
     // Secret inputs reach the engine wrapped, never as the bare token.
     expect(sync.inputs.armToken).not.toBe(fakeAzure.armToken);

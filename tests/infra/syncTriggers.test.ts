@@ -11,14 +11,19 @@ const siteId =
   "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg1/providers/Microsoft.Web/sites/cardpress-app1";
 const expectedUrl = `https://management.azure.com${siteId}/syncfunctiontriggers?api-version=${syncTriggersApiVersion}`;
 
+const functionsUrl = `https://management.azure.com${siteId}/functions?api-version=${syncTriggersApiVersion}`;
+
 interface SeenRequest {
   url: string;
   method: string | undefined;
   authorization: string | undefined;
 }
 
-/** A fetch that answers with the given statuses in turn and records what it was asked. */
-function scriptedFetch(statuses: number[]): { fetchImpl: typeof fetch; seen: SeenRequest[] } {
+/** One scripted ARM answer: a status, and for a function listing how many functions it lists. */
+type Answer = number | { listed: number };
+
+/** A fetch that gives the scripted answers in turn and records what it was asked. */
+function scriptedArm(answers: Answer[]): { fetchImpl: typeof fetch; seen: SeenRequest[] } {
   const seen: SeenRequest[] = [];
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
@@ -27,51 +32,70 @@ function scriptedFetch(statuses: number[]): { fetchImpl: typeof fetch; seen: See
       method: init?.method,
       authorization: headers.get("authorization") ?? undefined,
     });
-    const status = statuses[seen.length - 1] ?? 500;
-    return new Response(status === 200 ? null : `status ${status}`, { status });
+    const answer = answers[seen.length - 1] ?? 500;
+    if (typeof answer === "object") {
+      return Response.json({ value: Array.from({ length: answer.listed }, (_, i) => ({ id: i })) });
+    }
+    return new Response(answer === 200 ? null : `status ${answer}`, { status: answer });
   }) as typeof fetch;
   return { fetchImpl, seen };
 }
 
+const request = { siteId, armToken: "t0k", expectedFunctions: 6 };
 const noSleep = { sleep: async () => {} };
+const syncCall = { url: expectedUrl, method: "POST", authorization: "Bearer t0k" };
+const listCall = { url: functionsUrl, method: "GET", authorization: "Bearer t0k" };
 
 describe("syncFunctionTriggers", () => {
-  test("POSTs syncfunctiontriggers on the site with the bearer token", async () => {
-    const { fetchImpl, seen } = scriptedFetch([200]);
-    await expect(syncFunctionTriggers({ siteId, armToken: "t0k" }, { fetchImpl })).resolves.toBe(1);
-    expect(seen).toEqual([{ url: expectedUrl, method: "POST", authorization: "Bearer t0k" }]);
+  test("POSTs syncfunctiontriggers with the bearer token, then checks ARM lists the functions", async () => {
+    const { fetchImpl, seen } = scriptedArm([200, { listed: 6 }]);
+    await expect(syncFunctionTriggers(request, { fetchImpl })).resolves.toBe(1);
+    expect(seen).toEqual([syncCall, listCall]);
   });
 
-  test("retries 5xx and 429 with doubling waits, then succeeds", async () => {
-    const { fetchImpl, seen } = scriptedFetch([503, 429, 502, 200]);
+  test("syncs again while the host lists fewer functions than the package has", async () => {
+    const { fetchImpl, seen } = scriptedArm([200, { listed: 0 }, 200, { listed: 6 }]);
+    await expect(syncFunctionTriggers(request, { fetchImpl, ...noSleep })).resolves.toBe(2);
+    expect(seen).toEqual([syncCall, listCall, syncCall, listCall]);
+  });
+
+  test("retries 5xx and 429 with doubling waits up to a ceiling, then succeeds", async () => {
+    const { fetchImpl, seen } = scriptedArm([503, 429, 502, 500, 200, { listed: 6 }]);
     const waits: number[] = [];
-    const attempts = await syncFunctionTriggers(
-      { siteId, armToken: "t" },
-      { fetchImpl, firstDelayMs: 100, sleep: async (ms) => void waits.push(ms) },
-    );
-    expect(attempts).toBe(4);
-    expect(seen).toHaveLength(4);
-    expect(waits).toEqual([100, 200, 400]);
+    const attempts = await syncFunctionTriggers(request, {
+      fetchImpl,
+      firstDelayMs: 100,
+      maxDelayMs: 300,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(attempts).toBe(5);
+    expect(seen).toHaveLength(6);
+    expect(waits).toEqual([100, 200, 300, 300]);
   });
 
   test("fails at once on a client error, with status and body", async () => {
-    const { fetchImpl, seen } = scriptedFetch([403]);
-    const failure = await syncFunctionTriggers(
-      { siteId, armToken: "t" },
-      { fetchImpl, ...noSleep },
-    ).catch((error: unknown) => error);
+    const { fetchImpl, seen } = scriptedArm([403]);
+    const failure = await syncFunctionTriggers(request, { fetchImpl, ...noSleep }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(SyncTriggersError);
     expect((failure as SyncTriggersError).status).toBe(403);
-    expect((failure as SyncTriggersError).message).toMatch(/HTTP 403: status 403/);
+    expect((failure as SyncTriggersError).message).toMatch(
+      /syncfunctiontriggers: HTTP 403: status 403/,
+    );
     expect(seen).toHaveLength(1);
   });
 
-  test("gives up after the last attempt, saying how many were made", async () => {
-    const { fetchImpl, seen } = scriptedFetch([500, 500, 500]);
+  test("gives up after the last attempt, saying how many were made and what went wrong", async () => {
+    const { fetchImpl, seen } = scriptedArm([500, 200, { listed: 2 }, 500]);
     await expect(
-      syncFunctionTriggers({ siteId, armToken: "t" }, { fetchImpl, attempts: 3, ...noSleep }),
-    ).rejects.toThrow(/still failing after 3 attempts: HTTP 500/);
-    expect(seen).toHaveLength(3);
+      syncFunctionTriggers(request, { fetchImpl, attempts: 3, ...noSleep }),
+    ).rejects.toThrow(/still failing after 3 attempts: POST .*syncfunctiontriggers: HTTP 500/);
+    expect(seen).toHaveLength(4);
+    const listedShort = scriptedArm([200, { listed: 2 }]);
+    await expect(
+      syncFunctionTriggers(request, { fetchImpl: listedShort.fetchImpl, attempts: 1 }),
+    ).rejects.toThrow(/ARM lists 2 of the package's 6 functions/);
   });
 
   test("retries network errors too", async () => {
@@ -79,24 +103,24 @@ describe("syncFunctionTriggers", () => {
     const flaky = (async () => {
       calls += 1;
       if (calls === 1) throw new TypeError("fetch failed");
-      return new Response(null, { status: 200 });
+      return calls === 2
+        ? new Response(null, { status: 200 })
+        : Response.json({ value: [1, 2, 3, 4, 5, 6] });
     }) as typeof fetch;
-    await expect(
-      syncFunctionTriggers({ siteId, armToken: "t" }, { fetchImpl: flaky, ...noSleep }),
-    ).resolves.toBe(2);
+    await expect(syncFunctionTriggers(request, { fetchImpl: flaky, ...noSleep })).resolves.toBe(2);
   });
 
   test("refuses anything but a Function App id", async () => {
-    const { fetchImpl, seen } = scriptedFetch([200]);
+    const { fetchImpl, seen } = scriptedArm([200]);
     await expect(
-      syncFunctionTriggers({ siteId: "cardpress-app1", armToken: "t" }, { fetchImpl }),
+      syncFunctionTriggers({ ...request, siteId: "cardpress-app1" }, { fetchImpl }),
     ).rejects.toThrow(/not a Function App resource id/);
     expect(seen).toHaveLength(0);
   });
 });
 
 describe("trigger sync provider", () => {
-  const inputs = { siteId, packageHash: "hash-1", armToken: "token-1" };
+  const inputs = { siteId, packageHash: "hash-1", armToken: "token-1", expectedFunctions: 2 };
 
   test("a new ARM token alone does not sync again", async () => {
     const diff = await triggerSyncProvider.diff?.(
@@ -127,7 +151,7 @@ describe("trigger sync provider", () => {
     const module = { exports: {} as { handler?: () => pulumi.dynamic.ResourceProvider } };
     new Function("exports", "module", "require", serialized.text)(module.exports, module, require);
     const provider = module.exports.handler?.();
-    const { fetchImpl, seen } = scriptedFetch([200]);
+    const { fetchImpl, seen } = scriptedArm([200, { listed: 2 }]);
     const realFetch = globalThis.fetch;
     globalThis.fetch = fetchImpl;
     try {
@@ -138,6 +162,9 @@ describe("trigger sync provider", () => {
     } finally {
       globalThis.fetch = realFetch;
     }
-    expect(seen).toEqual([{ url: expectedUrl, method: "POST", authorization: "Bearer token-1" }]);
+    expect(seen).toEqual([
+      { ...syncCall, authorization: "Bearer token-1" },
+      { ...listCall, authorization: "Bearer token-1" },
+    ]);
   });
 });
