@@ -12,6 +12,16 @@ import { allFontFiles } from "../renderer/fonts/loader";
  */
 export const targetPlatform = { os: "linux", cpu: "x64", libc: "glibc" } as const;
 
+/**
+ * The Linux x64 glibc builds of our native modules. An npm that ignores `--libc` (or `--os`/`--cpu`)
+ * on a macOS or Windows machine silently skips them, so their presence is checked.
+ */
+export const requiredNativePackages = [
+  "@napi-rs/canvas-linux-x64-gnu",
+  "@img/sharp-linux-x64",
+  "@img/sharp-libvips-linux-x64",
+] as const;
+
 /** Files of an @fontsource package the font loader reads besides the font files themselves. */
 const fontPackageMetadata = new Set(["package.json", "unicode.json", "LICENSE"]);
 
@@ -142,6 +152,18 @@ function installProductionDependencies(outDir: string): void {
     ],
     outDir,
   );
+  const missing = requiredNativePackages.filter(
+    (name) => !fs.existsSync(path.join(outDir, "node_modules", name, "package.json")),
+  );
+  if (missing.length > 0) {
+    const npmVersion = spawnSync("npm", ["--version"], {
+      encoding: "utf8",
+      shell: process.platform === "win32",
+    }).stdout.trim();
+    throw new PackageBuildError(
+      `npm ${npmVersion} did not install ${missing.join(", ")} for linux-x64-glibc; use an npm that supports --os, --cpu and --libc (npm 11 does)`,
+    );
+  }
 }
 
 export function buildPackage({ rootDir, outDir, log = () => {} }: PackageOptions): PackageReport {
