@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { exitCodes, UserError } from "./exit-codes";
 import { printRenderResults, renderExitCode, renderToFiles } from "./commands/render";
+import { registerStorageCommands } from "./commands/register";
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
       },
     );
 
+  registerStorageCommands(program);
   return program;
 }
 

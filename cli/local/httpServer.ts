@@ -127,7 +127,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const context = new InvocationContext({
       functionName: match.route.functionName,
       invocationId: randomUUID(),
-      logHandler: options.log,
+      logHandler: (level, ...args) => options.log(level, `${match.route.functionName}:`, ...args),
     });
     const started = Date.now();
     let result: HttpResponseInit | HttpResponse;

@@ -123,7 +123,7 @@ export function startQueueListener(listener: QueueListenerOptions): QueueListene
       const context = new InvocationContext({
         functionName,
         invocationId: randomUUID(),
-        logHandler: log,
+        logHandler: (level, ...args) => log(level, `${functionName}:`, ...args),
         triggerMetadata: {
           id: item.messageId,
           dequeueCount: item.dequeueCount,

@@ -66,7 +66,7 @@ export function startTimerScheduler(options: TimerSchedulerOptions): TimerSchedu
       const context = new InvocationContext({
         functionName: options.functionName,
         invocationId: randomUUID(),
-        logHandler: options.log,
+        logHandler: (level, ...args) => options.log(level, `${options.functionName}:`, ...args),
       });
       running = options
         .handler(input, context)

@@ -1,0 +1,73 @@
+// `cardpress download <batchId> <dir>`: saves a batch's finished images as <dir>/<itemId>.<ext>.
+import fs from "node:fs";
+import path from "node:path";
+import { mapWithLimit } from "../../jobs/concurrency";
+import { downloadOutput } from "../../jobs/download";
+import { readSettings } from "../../jobs/settings";
+import { getBatchStatus, type BatchStatus } from "../../jobs/status";
+import type { JobStorage } from "../../jobs/storage";
+
+export interface DownloadedFile {
+  id: string;
+  file: string;
+  bytes: number;
+  width: number;
+  height: number;
+  /** Read-only SAS URL of the blob (when asked for). */
+  url?: string;
+}
+
+export interface DownloadResult {
+  batchId: string;
+  state: BatchStatus["state"];
+  dir: string;
+  files: DownloadedFile[];
+  failed: { id: string; error: string }[];
+  pending: string[];
+}
+
+export async function downloadBatch(
+  storage: JobStorage,
+  batchId: string,
+  dir: string,
+  options: { withUrls?: boolean } = {},
+): Promise<DownloadResult> {
+  const status = await getBatchStatus(storage, batchId, {
+    settings: readSettings(),
+    withUrls: Boolean(options.withUrls),
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  const done = status.items.flatMap((item) => (item.status === "done" ? [item] : []));
+  const files = await mapWithLimit(done, 8, async (item): Promise<DownloadedFile> => {
+    // The blob's own name (`<batchId>/<itemId>.<ext>`) keeps the id and the format's extension.
+    const file = path.join(dir, path.posix.basename(item.blob));
+    await fs.promises.writeFile(file, await downloadOutput(storage, item.blob));
+    return {
+      id: item.id,
+      file,
+      bytes: item.bytes,
+      width: item.width,
+      height: item.height,
+      ...(item.url ? { url: item.url } : {}),
+    };
+  });
+  return {
+    batchId,
+    state: status.state,
+    dir,
+    files,
+    failed: status.items.flatMap((item) =>
+      item.status === "failed" ? [{ id: item.id, error: item.error.message }] : [],
+    ),
+    pending: status.items.flatMap((item) => (item.status === "pending" ? [item.id] : [])),
+  };
+}
+
+export function printDownloaded(result: DownloadResult): void {
+  for (const file of result.files) console.log(`✔ ${file.id} → ${file.file}`);
+  for (const { id, error } of result.failed) console.log(`✖ ${id}: ${error}`);
+  for (const id of result.pending) console.log(`… ${id} (pending, not downloaded)`);
+  console.log(
+    `${result.files.length} downloaded to ${result.dir}, ${result.failed.length} failed, ${result.pending.length} pending`,
+  );
+}

@@ -1,0 +1,38 @@
+// Runs the local stack in its own process group so a terminal's Ctrl-C reaches only us, not Azurite directly.
+import { spawn } from "node:child_process";
+
+/** Set in the stack process's environment: "you are the supervised child, run the stack". */
+export const stackProcessVariable = "CARDPRESS_STACK_PROCESS";
+
+/**
+ * Ctrl-C signals the terminal's whole foreground process group. Were Azurite in it, it would exit
+ * at once while the host still finishes in-flight messages (their writes fail and the messages
+ * wait out their lease). So this process re-runs the same command detached (own group: host and
+ * Azurite), forwards SIGINT/SIGTERM to the host alone, and the host stops Azurite last.
+ * Resolves with the stack process's exit code.
+ */
+export function superviseStackProcess(): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    // The IPC channel closes if this process dies, which tells the stack to stop (no orphan).
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, [stackProcessVariable]: "1" },
+  });
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve(code ?? (signal ? 128 + 2 : 1));
+    });
+  });
+}
+
+export function isSupervisedStackProcess(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[stackProcessVariable] === "1";
+}

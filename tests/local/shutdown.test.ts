@@ -1,0 +1,84 @@
+// Ctrl-C during a batch, then a restart on the same data: every card is rendered once, nothing is lost.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { enqueueBatch } from "../../jobs/enqueue";
+import { readSettings } from "../../jobs/settings";
+import { getBatchStatus } from "../../jobs/status";
+import { connectStorage, type JobStorage } from "../../jobs/storage";
+import { uploadBatchAssets } from "../../cli/commands/enqueue";
+import { eventually } from "./support/localStack";
+import { startStackProcess, type StackProcess } from "./support/stackProcess";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cardpress-shutdown-"));
+const env = { CARDPRESS_STATE_DIR: tmp, RENDER_CONCURRENCY: "1" };
+const args = ["--port", "0", "--location", path.join(tmp, "azurite")];
+let running: StackProcess | undefined;
+
+afterAll(async () => {
+  await running?.interrupt("SIGKILL").catch(() => undefined);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** `batch <id> chunk <n>: … rendered` lines of the host log, by chunk. */
+function renderedChunks(logs: string[], batchId: string): number[] {
+  return logs.flatMap((line) => {
+    const match = new RegExp(`batch ${batchId} chunk (\\d+): \\d+ rendered`).exec(line);
+    return match ? [Number(match[1])] : [];
+  });
+}
+
+const statusOf = (storage: JobStorage, batchId: string) =>
+  getBatchStatus(storage, batchId, { settings: readSettings() });
+
+test("SIGINT mid-batch stops cleanly; the restarted stack finishes the batch without loss or duplicates", async () => {
+  running = await startStackProcess(args, env);
+  let storage = connectStorage({ connectionString: running.info.connectionString });
+  const examples = path.join(__dirname, "../../examples");
+  const batchFile = JSON.parse(
+    fs.readFileSync(path.join(examples, "batch.json"), "utf8"),
+  ) as unknown;
+  await uploadBatchAssets(storage, batchFile, examples);
+  // Two cards per message: a dozen messages, so Ctrl-C lands in the middle.
+  const batch = await enqueueBatch(storage, batchFile, {
+    settings: { ...readSettings(), CHUNK_SIZE: 2 },
+  });
+  expect(batch.chunkCount).toBeGreaterThanOrEqual(10);
+
+  await eventually(async () =>
+    (await statusOf(storage, batch.batchId)).done >= 2 ? true : undefined,
+  );
+  const firstRun = running;
+  expect(await firstRun.interrupt("SIGINT")).toBe(0);
+  running = undefined;
+  expect(firstRun.logs.join("\n")).toMatch(/SIGINT: stopping/);
+  const beforeRestart = renderedChunks(firstRun.logs, batch.batchId);
+  expect(beforeRestart.length).toBeGreaterThan(0);
+  expect(beforeRestart.length).toBeLessThan(batch.chunkCount);
+
+  running = await startStackProcess(args, env);
+  storage = connectStorage({ connectionString: running.info.connectionString });
+  const final = await eventually(async () => {
+    const status = await statusOf(storage, batch.batchId);
+    return status.state === "in_progress" ? undefined : status;
+  }, 60_000);
+  expect(final).toMatchObject({ state: "succeeded", done: batch.total, failed: 0 });
+
+  const afterRestart = renderedChunks(running.logs, batch.batchId);
+  const all = [...beforeRestart, ...afterRestart].sort((a, b) => a - b);
+  expect(all).toEqual(Array.from({ length: batch.chunkCount }, (_, chunk) => chunk));
+  expect(running.logs.join("\n")).not.toMatch(/already done|moved to render-jobs-poison/);
+  const images: string[] = [];
+  for await (const blob of storage.renders.listBlobsFlat({ prefix: `${batch.batchId}/` })) {
+    if (!blob.name.includes("/_")) images.push(blob.name);
+  }
+  expect(images).toHaveLength(batch.total);
+  const [queued, poisoned] = await Promise.all([
+    storage.renderQueue.peekMessages(),
+    storage.poisonQueue.peekMessages(),
+  ]);
+  expect(queued.peekedMessageItems).toHaveLength(0);
+  expect(poisoned.peekedMessageItems).toHaveLength(0);
+  expect(await running.interrupt("SIGTERM")).toBe(0);
+  running = undefined;
+}, 110_000);

@@ -1,0 +1,37 @@
+// The local host's timer: pruneRenders on a short NCRONTAB schedule deletes an expired batch, keeps a fresh one.
+import { enqueueBatch } from "../../jobs/enqueue";
+import { readSettings } from "../../jobs/settings";
+import { readBatchRecord } from "../../jobs/status";
+import { connectStorage } from "../../jobs/storage";
+import { BatchNotFoundError } from "../../jobs/errors";
+import { eventually, fastHostConfig, useLocalStack } from "./support/localStack";
+
+// The schedule is an app setting (PRUNE_SCHEDULE), read by the host when it starts.
+process.env.PRUNE_SCHEDULE = "*/2 * * * * *";
+const fixture = useLocalStack({ hostConfig: fastHostConfig() });
+afterAll(() => delete process.env.PRUNE_SCHEDULE);
+
+const card = (id: string) => ({ id, title: `Card ${id}`, size: { width: 200, height: 100 } });
+
+test("the timer runs on its schedule and prunes batches past their retention", async () => {
+  const { stack, logs } = fixture();
+  expect(stack.host.timers.map((t) => [t.functionName, t.schedule])).toEqual([
+    ["pruneRenders", "*/2 * * * * *"],
+  ]);
+  const storage = connectStorage({ connectionString: stack.connectionString });
+  const settings = readSettings();
+  const longAgo = new Date(Date.now() - (settings.RETENTION_HOURS + 1) * 3_600_000);
+  const expired = await enqueueBatch(storage, { items: [card("old")] }, { settings, now: longAgo });
+  const fresh = await enqueueBatch(storage, { items: [card("new")] }, { settings });
+
+  await eventually(async () => {
+    try {
+      await readBatchRecord(storage, expired.batchId);
+      return undefined;
+    } catch (error) {
+      return error instanceof BatchNotFoundError ? true : undefined;
+    }
+  }, 10_000);
+  expect((await readBatchRecord(storage, fresh.batchId)).batchId).toBe(fresh.batchId);
+  expect(logs.some((line) => line.includes(`pruned batch ${expired.batchId}`))).toBe(true);
+});
