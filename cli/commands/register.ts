@@ -5,11 +5,9 @@ import { withUserErrors } from "../errors";
 import { exitCodes } from "../exit-codes";
 import { printJson } from "../output";
 import { parseDuration } from "../duration";
-import { runDemo } from "./demo";
 import { downloadBatch, printDownloaded } from "./download";
 import { enqueueFile, printEnqueued } from "./enqueue";
 import { withCommonOptions, type CommonOptions } from "./options";
-import { runLocalStack } from "./start";
 import { printStatus, readStatus, statusExitCode } from "./status";
 import { printUrls, readBatchUrls } from "./urls";
 import { progressMode, waitForBatch } from "./wait";
@@ -28,6 +26,11 @@ function downloadExitCode(failed: number, pending: number): number {
   return failed || pending ? exitCodes.itemsFailed : exitCodes.ok;
 }
 
+/*
+ * `demo` and `start` load functions/ (whose `app.*` calls print "test mode" warnings outside the
+ * real host), so those modules are imported only when one of them runs: the other commands stay
+ * quiet and start faster.
+ */
 export function registerStorageCommands(program: Command): void {
   withCommonOptions(
     program
@@ -160,6 +163,7 @@ export function registerStorageCommands(program: Command): void {
     .option("--json", "print machine-readable JSON on stdout")
     .action(
       withUserErrors(async (options: { out: string; timeout: number; json?: boolean }) => {
+        const { runDemo } = await import("./demo");
         const { exitCode } = await runDemo({
           outDir: options.out,
           timeoutMs: options.timeout,
@@ -188,6 +192,7 @@ export function registerStorageCommands(program: Command): void {
           grace: number;
           json?: boolean;
         }) => {
+          const { runLocalStack } = await import("./start");
           process.exitCode = await runLocalStack({
             port: options.port,
             graceSeconds: options.grace,
