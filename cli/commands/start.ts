@@ -1,7 +1,8 @@
 // `cardpress start` (npm start): runs the local stack in the foreground until Ctrl-C.
 import { triggers } from "../../jobs/triggers";
 import { startLocalStack, type LocalStack } from "../local/stack";
-import { stackFilePath } from "../local/stackFile";
+import { readStackFile, stackFilePath } from "../local/stackFile";
+import { exitCodes, UserError } from "../exit-codes";
 import { isSupervisedStackProcess, superviseStackProcess } from "../local/supervisor";
 import { note, printJson } from "../output";
 import { stateDir } from "../paths";
@@ -42,12 +43,27 @@ function describeStack(stack: LocalStack, options: StartOptions) {
  * runs in a detached child process (see supervisor.ts); this process waits for it.
  */
 export async function runLocalStack(options: StartOptions): Promise<number> {
+  const running = readStackFile();
+  if (running) {
+    // Two Azurites on one data folder would corrupt it; and the CLI could only find one of them.
+    throw new UserError(
+      `a local stack is already running (pid ${running.pid}, ${running.httpUrl}); stop it with Ctrl-C in its terminal or kill ${running.pid}, or set CARDPRESS_STATE_DIR for a second one`,
+    );
+  }
   if (!isSupervisedStackProcess()) return superviseStackProcess();
   const stack = await startLocalStack({
     inMemory: Boolean(options.inMemory),
     ...(options.location ? { location: options.location } : {}),
     port: options.port,
     record: true,
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new UserError(
+        `port ${options.port} is in use (another func start or npm start?); stop that process or pass --port <n>`,
+        exitCodes.unavailable,
+      );
+    }
+    throw error;
   });
   const info = describeStack(stack, options);
   if (options.json) printJson(info);

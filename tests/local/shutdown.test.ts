@@ -1,4 +1,5 @@
 // Ctrl-C during a batch, then a restart on the same data: every card is rendered once, nothing is lost.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +8,7 @@ import { readSettings } from "../../jobs/settings";
 import { getBatchStatus } from "../../jobs/status";
 import { connectStorage, type JobStorage } from "../../jobs/storage";
 import { uploadBatchAssets } from "../../cli/commands/enqueue";
+import { exitCodes } from "../../cli/exit-codes";
 import { eventually } from "./support/localStack";
 import { startStackProcess, type StackProcess } from "./support/stackProcess";
 
@@ -33,6 +35,13 @@ const statusOf = (storage: JobStorage, batchId: string) =>
 
 test("SIGINT mid-batch stops cleanly; the restarted stack finishes the batch without loss or duplicates", async () => {
   running = await startStackProcess(args, env);
+  const second = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "start", ...args], {
+    cwd: path.join(__dirname, "../.."),
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  expect(second.status).toBe(exitCodes.usage);
+  expect(second.stderr).toMatch(/a local stack is already running \(pid \d+/);
   let storage = connectStorage({ connectionString: running.info.connectionString });
   const examples = path.join(__dirname, "../../examples");
   const batchFile = JSON.parse(
