@@ -4,6 +4,7 @@ import { names } from "../../jobs/settings";
 import { connectStorage } from "../../jobs/storage";
 import { writeContactSheet } from "../contactSheet";
 import { exitCodes } from "../exit-codes";
+import { consoleLogHandler } from "../local/functionsHost";
 import { startLocalStack } from "../local/stack";
 import { note, printJson } from "../output";
 import { packageRoot } from "../paths";
@@ -35,7 +36,14 @@ export async function runDemo(
   process.env.CHUNK_SIZE ??= demoChunkSize;
   note("cardpress demo: starting Azurite (in memory) and the local Functions host…");
   // Port 0: the demo never collides with an `npm start` already listening on 7071.
-  const stack = await startLocalStack({ inMemory: true, port: 0, log: () => undefined });
+  const stack = await startLocalStack({
+    inMemory: true,
+    port: 0,
+    // Keep the progress bar clean: only trouble from the host is worth printing here.
+    log: (level, ...args) => {
+      if (level === "warning" || level === "error") consoleLogHandler(level, ...args);
+    },
+  });
   try {
     const storage = connectStorage({ connectionString: stack.connectionString });
     note(`cardpress: using the demo's own Azurite (${names.connectionSetting} of this process)`);

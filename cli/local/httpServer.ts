@@ -48,7 +48,11 @@ export function matchRoute(
         if (parameter[2]) continue;
         return undefined;
       }
-      params[parameter[1] as string] = decodeURIComponent(segment);
+      try {
+        params[parameter[1] as string] = decodeURIComponent(segment);
+      } catch {
+        return undefined; // malformed %-escape: no route matches it
+      }
     } else if (segment?.toLowerCase() !== part.toLowerCase()) {
       return undefined;
     }

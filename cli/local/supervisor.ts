@@ -11,6 +11,8 @@ export const stackProcessVariable = "CARDPRESS_STACK_PROCESS";
  * Azurite), forwards SIGINT/SIGTERM to the host alone, and the host stops Azurite last.
  * Resolves with the stack process's exit code.
  */
+const duplicateSignalWindowMs = 500;
+
 export function superviseStackProcess(): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     detached: true,
@@ -18,7 +20,12 @@ export function superviseStackProcess(): Promise<number> {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: { ...process.env, [stackProcessVariable]: "1" },
   });
+  let lastForwardAt = 0;
   const forward = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice (from the terminal and relayed by npm or tsx); a second signal
+    // means "exit now" to the stack, so only a repeat after a moment counts as a second Ctrl-C.
+    if (Date.now() - lastForwardAt < duplicateSignalWindowMs) return;
+    lastForwardAt = Date.now();
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   process.on("SIGINT", forward);
