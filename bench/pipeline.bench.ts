@@ -1,5 +1,6 @@
 // Pipeline overhead: cards/s through enqueue → render-jobs → renderBatch → blobs (Azurite) vs bare renderCard.
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { startAzurite } from "../cli/local/azurite";
 import { renderBatch } from "../functions/renderBatch";
@@ -160,6 +161,9 @@ async function main(): Promise<void> {
       bareRuns: bareRuns.map((value) => Number(value.toFixed(2))),
       pipelineRuns: pipelineRuns.map((value) => Number(value.toFixed(2))),
       node: process.version,
+      /** Other work on the machine skews both sides; shown so a reader can judge the figures. */
+      loadAverage1m: Number((os.loadavg()[0] ?? 0).toFixed(2)),
+      cores: os.cpus().length,
     };
     if (json) {
       console.log(JSON.stringify(figures, null, 2));
@@ -176,6 +180,7 @@ async function main(): Promise<void> {
       log(
         `Azurite kept ${figures.emulatorCores} cores busy during the pipeline runs (same machine)`,
       );
+      log(`machine: ${figures.cores} cores, load average ${figures.loadAverage1m} at the end`);
       log(
         `pipeline / bare = ${(ratio * 100).toFixed(1)} % (target ≥ 85 %) — median of ${rounds} rounds of ${cards} cards`,
       );

@@ -26,7 +26,10 @@ export async function renderCardHttp(
       headers: {
         "Content-Type": card.contentType,
         "Cache-Control": "no-store",
-        ...(card.warnings.length ? { "X-Cardpress-Warnings": JSON.stringify(card.warnings) } : {}),
+        // Header values must be ASCII; warnings may quote any character, so they are URI-encoded.
+        ...(card.warnings.length
+          ? { "X-Cardpress-Warnings": encodeURIComponent(JSON.stringify(card.warnings)) }
+          : {}),
       },
     };
   } catch (error) {
