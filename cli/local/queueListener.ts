@@ -40,11 +40,15 @@ function toTriggerInput(text: string): unknown {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 
 interface InFlightMessage {
@@ -87,10 +91,11 @@ export function startQueueListener(listener: QueueListenerOptions): QueueListene
   const deliver = async (item: DequeuedMessageItem, entry: InFlightMessage) => {
     let popReceipt = item.popReceipt;
     let finished = false;
+    let renewal: Promise<void> = Promise.resolve();
     // Renewing the lease while the handler runs, so no second delivery starts meanwhile.
     const renew = setInterval(() => {
       if (finished) return;
-      queue
+      renewal = queue
         .updateMessage(item.messageId, popReceipt, undefined, Math.ceil(leaseMs / 1000))
         .then((response) => {
           if (response.popReceipt) popReceipt = response.popReceipt;
@@ -99,20 +104,27 @@ export function startQueueListener(listener: QueueListenerOptions): QueueListene
           log("warning", `${functionName}: renewing ${item.messageId} failed:`, error),
         );
     }, leaseMs / 2);
-    const release = async () => {
+    /** Settling needs the newest pop receipt, so a renewal in flight is waited for. */
+    const stopRenewing = async () => {
       finished = true;
       clearInterval(renew);
+      await renewal;
+    };
+    const release = async () => {
+      await stopRenewing();
       await queue.updateMessage(item.messageId, popReceipt, undefined, 0).catch(() => undefined);
     };
     entry.release = release;
     try {
       if (item.dequeueCount > options.maxDequeueCount) {
         // Delivered too often already (a process died mid-message): no further attempt.
+        await stopRenewing();
         await moveToPoison(item, popReceipt);
         return;
       }
       if (options.messageEncoding === "base64" && !isBase64(item.messageText)) {
         log("error", `${functionName}: message ${item.messageId} is not valid base64`);
+        await stopRenewing();
         await moveToPoison(item, popReceipt);
         return;
       }
@@ -136,8 +148,7 @@ export function startQueueListener(listener: QueueListenerOptions): QueueListene
       try {
         await listener.handler(toTriggerInput(text), context);
       } catch (error) {
-        finished = true;
-        clearInterval(renew);
+        await stopRenewing();
         log(
           "error",
           `${functionName}: delivery ${item.dequeueCount} of ${item.messageId} failed:`,
@@ -154,8 +165,7 @@ export function startQueueListener(listener: QueueListenerOptions): QueueListene
         }
         return;
       }
-      finished = true;
-      clearInterval(renew);
+      await stopRenewing();
       await queue.deleteMessage(item.messageId, popReceipt);
     } catch (error) {
       // Storage failed around the handler: the lease runs out and the message reappears.
