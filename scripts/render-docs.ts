@@ -26,11 +26,16 @@ async function main(): Promise<void> {
       author: "Ada Lovelace",
       footer: "cardpress.dev",
       logo: "assets/logo.png",
-      ...(template === "split" || template === "photo" ? { background: "assets/landscape.jpg" } : {}),
+      ...(template === "split" || template === "photo"
+        ? { background: "assets/landscape.jpg" }
+        : {}),
     });
     const card = await renderCard(spec, assets);
     const file = path.join(outDir, `template-${template}.png`);
-    await sharp(card.bytes).resize(600).png({ compressionLevel: 9, palette: true, quality: 90 }).toFile(file);
+    await sharp(card.bytes)
+      .resize(600)
+      .png({ compressionLevel: 9, palette: true, quality: 90 })
+      .toFile(file);
     console.log(`wrote ${path.relative(root, file)}`);
   }
 }
