@@ -36,7 +36,7 @@ export function contactSheetHtml(result: DownloadResult, notes: ContactSheetNote
   <title>cardpress · batch ${escapeHtml(result.batchId)}</title>
   <style>
     body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; background: #f4f4f5; color: #18181b; }
-    main { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 16px; }
+    main { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 16px; align-items: start; }
     figure { margin: 0; background: #fff; border-radius: 8px; padding: 8px; box-shadow: 0 1px 3px #0002; }
     img { display: block; width: 100%; height: auto; border-radius: 4px; background: #e4e4e7; }
     figcaption { margin-top: 6px; overflow-wrap: anywhere; }
