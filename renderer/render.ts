@@ -99,6 +99,15 @@ export async function renderCard(
     images: { logo, background },
     warnings: [],
   };
+  // Register every font the card needs before anything is measured (see FontLoader.register).
+  const texts = [
+    spec.eyebrow?.toLocaleUpperCase(),
+    spec.title,
+    spec.subtitle,
+    spec.author,
+    spec.footer,
+  ];
+  state.fonts.ensure(`${texts.filter(Boolean).join("\n")} · …`, theme.font);
   template.draw(scene);
   const pixels = engine.pixels(canvas);
   const drawMs = performance.now() - drawStart;

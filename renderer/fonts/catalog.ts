@@ -54,11 +54,3 @@ export const fallbackFonts: readonly FontFamilyEntry[] = [
 export function fontStack(primary: PrimaryFontName): readonly FontFamilyEntry[] {
   return [primaryFonts[primary], ...fallbackFonts];
 }
-
-/** A canvas `font` string for a weight and size over the whole stack. */
-export function fontString(primary: PrimaryFontName, weight: number, sizePx: number): string {
-  const families = fontStack(primary)
-    .map((entry) => `"${entry.family}"`)
-    .join(", ");
-  return `${weight} ${sizePx}px ${families}`;
-}

@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { CanvasEngine } from "../engine/types";
+import { woff2CodePoints, type CodePointRanges } from "./woff2-cmap";
 import {
   fallbackFonts,
   fontStack,
@@ -103,6 +104,29 @@ export function allFontFiles(): string[] {
     .filter((file) => fs.existsSync(file));
 }
 
+const fileCodePoints = new Map<string, CodePointRanges | null>();
+
+/**
+ * Whether a subset file really maps a code point. fontsource's unicode ranges are supersets: Noto
+ * Sans SC's list Arabic letters and Hangul its files draw as "NO GLYPH" (measured), so a range
+ * match is confirmed against the file's own cmap. Complete fonts are trusted (reading the 5.8 MB
+ * emoji font would cost ~130 ms). An unreadable cmap falls back to the declared ranges.
+ */
+function drawsCodePoint(index: FamilyIndex, subset: Subset, codePoint: number): boolean {
+  if (index.entry.wholeFontStem) return true;
+  const file = subsetFile(index, subset, index.entry.weights[0] ?? 400);
+  let ranges = fileCodePoints.get(file);
+  if (ranges === undefined) {
+    try {
+      ranges = woff2CodePoints(fs.readFileSync(file));
+    } catch {
+      ranges = null;
+    }
+    fileCodePoints.set(file, ranges);
+  }
+  return ranges === null || covers(ranges, codePoint);
+}
+
 /** Where in a stack a code point is drawn from. */
 interface Coverage {
   index: FamilyIndex;
@@ -113,6 +137,8 @@ interface Coverage {
 export class FontLoader {
   private readonly registered = new Set<string>();
   private readonly coverage = new Map<string, Coverage | null>();
+  /** Registered family aliases per catalog family, in registration order. */
+  private readonly aliases = new Map<string, string[]>();
 
   constructor(private readonly engine: CanvasEngine) {}
 
@@ -123,7 +149,10 @@ export class FontLoader {
     let found: Coverage | null = null;
     for (const entry of fontStack(primary)) {
       const index = indexFamily(entry);
-      const subset = index.subsets.find((candidate) => covers(candidate.ranges, codePoint));
+      const subset = index.subsets.find(
+        (candidate) =>
+          covers(candidate.ranges, codePoint) && drawsCodePoint(index, candidate, codePoint),
+      );
       if (subset) {
         found = { index, subset };
         break;
@@ -134,10 +163,10 @@ export class FontLoader {
   }
 
   /**
-   * Makes sure every character of `text` can be drawn in `weights` with the stack of `primary`.
-   * Returns the characters no shipped font covers (they would render as boxes).
+   * Makes sure every character of `text` can be drawn, in every weight, with the stack of
+   * `primary`. Returns the characters no shipped font covers (they would render as boxes).
    */
-  ensure(text: string, primary: PrimaryFontName, weights: readonly number[]): string[] {
+  ensure(text: string, primary: PrimaryFontName): string[] {
     const missing: string[] = [];
     for (const character of new Set(text)) {
       const codePoint = character.codePointAt(0) ?? 0;
@@ -149,19 +178,42 @@ export class FontLoader {
         if (!/\s/u.test(character)) missing.push(character);
         continue;
       }
-      for (const weight of weights) this.register(coverage.index, coverage.subset, weight);
+      this.register(coverage.index, coverage.subset);
     }
     return missing;
   }
 
-  private register(index: FamilyIndex, subset: Subset, weight: number): void {
-    const file = subsetFile(index, subset, weight);
-    if (this.registered.has(file)) return;
-    this.registered.add(file);
-    if (fs.existsSync(file)) this.engine.registerFont(file, index.entry.family);
+  /**
+   * Each subset file gets a family name of its own ("Noto Sans SC 4"): some Skia builds consult
+   * only one typeface per family name and style, so subsets sharing a name would hide each other
+   * (measured with @napi-rs/canvas 1.0.11: CJK from the second subset on drew as boxes). All
+   * weights of a subset are registered at once: adding a weight to a name already used for drawing
+   * left text measured before it drawing boxes (measured: an Arabic eyebrow at 600 after a 400
+   * subtitle registered). So a name never changes once text has used it.
+   */
+  private register(index: FamilyIndex, subset: Subset): void {
+    const alias = `${index.entry.family} ${subset.stem}`;
+    if (this.registered.has(alias)) return;
+    this.registered.add(alias);
+    let registeredAny = false;
+    for (const weight of index.entry.weights) {
+      const file = subsetFile(index, subset, weight);
+      if (!fs.existsSync(file)) continue;
+      this.engine.registerFont(file, alias);
+      registeredAny = true;
+    }
+    if (!registeredAny) return;
+    const familyAliases = this.aliases.get(index.entry.family) ?? [];
+    familyAliases.push(alias);
+    this.aliases.set(index.entry.family, familyAliases);
   }
 
-  get registeredCount(): number {
-    return this.registered.size;
+  /** A canvas `font` string over every registered subset of the stack, in fallback order. */
+  fontString(primary: PrimaryFontName, weight: number, sizePx: number): string {
+    const families = fontStack(primary).flatMap((entry) => this.aliases.get(entry.family) ?? []);
+    const list = (families.length ? families : [primaryFonts[primary].family]).map(
+      (name) => `"${name}"`,
+    );
+    return `${weight} ${sizePx}px ${list.join(", ")}`;
   }
 }

@@ -1,6 +1,5 @@
 // Drawing primitives shared by templates: backgrounds, fitted text blocks, images, shapes.
 import type { DrawableImage } from "../engine/types";
-import { fontString } from "../fonts/catalog";
 import { toCss, type Rgba } from "../spec/colors";
 import type { ResolvedBackground } from "../spec/resolve-theme";
 import { linearGradientPixels, placeStops } from "../paint/gradient";
@@ -92,7 +91,7 @@ export function layoutText(
   maxHeight: number,
 ): TextLayout {
   const text = style.uppercase ? style.text.toLocaleUpperCase() : style.text;
-  const missing = scene.fonts.ensure(text, scene.theme.font, [style.weight]);
+  const missing = scene.fonts.ensure(text, scene.theme.font);
   if (missing.length) {
     scene.warnings.push(
       `${style.field}: no shipped font has ${missing.slice(0, 5).join(" ")}; they may render as boxes`,
@@ -100,7 +99,7 @@ export function layoutText(
   }
   // Arabic and Hebrew marks stack above and below the line: give them more room.
   const lineHeight = /[\u0590-\u08FF]/u.test(text) ? style.lineHeight * 1.25 : style.lineHeight;
-  const fontAt = (size: number) => fontString(scene.theme.font, style.weight, size);
+  const fontAt = (size: number) => scene.fonts.fontString(scene.theme.font, style.weight, size);
   // Widths scale linearly with the font size: measure once at a reference size and scale, then
   // check the chosen lines at their real size (falling back to exact measures if one overflows).
   const referenceSize = 100;

@@ -1,0 +1,43 @@
+// No missing glyphs: characters from every script and font subset draw as themselves in every text field.
+import { createHash } from "node:crypto";
+import { renderPixels } from "../support/pixels";
+
+// One character each from different fontsource subset files and scripts. A missing glyph draws the
+// same box whatever the character, so two characters rendering identically means one is missing.
+const characters = [
+  ..."AЖő€",
+  ..."你龘の語",
+  ..."한국",
+  // Arabic letters that Noto Sans SC's index claims but its files lack.
+  ..."ابلعرية",
+  ..."ש",
+  "🎉",
+  "🇯🇵",
+];
+// A title that makes the renderer register many more subsets after the field under test.
+const busyTitle = "تجربة 한국어 中文 日本語 עברית 😀";
+
+const fields = ["eyebrow", "title", "subtitle", "footer", "author"] as const;
+
+describe.each(fields)("the %s field", (field) => {
+  it("draws each test character differently (no tofu boxes)", async () => {
+    const digests = new Map<string, string>();
+    for (const character of characters) {
+      const spec = { template: "classic" as const, title: busyTitle, [field]: character };
+      const pixels = await renderPixels(spec);
+      expect(pixels.card.warnings).toEqual([]);
+      const digest = createHash("sha1").update(pixels.data).digest("hex");
+      const twin = [...digests].find(([, other]) => other === digest)?.[0];
+      expect({ character, sameAs: twin }).toEqual({ character, sameAs: undefined });
+      digests.set(character, digest);
+    }
+  });
+});
+
+describe("scripts no shipped font draws", () => {
+  it("are reported as warnings rather than drawn as silent boxes", async () => {
+    // Thai: Noto Sans SC's unicode ranges do not make a font for it appear.
+    const pixels = await renderPixels({ title: "สวัสดี Hello" });
+    expect(pixels.card.warnings).toEqual([expect.stringContaining("no shipped font has ส")]);
+  });
+});
