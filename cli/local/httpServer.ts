@@ -60,18 +60,44 @@ export function matchRoute(
   return params;
 }
 
+/** A request body over the host's limit: answered 413, never buffered past the limit. */
+export class RequestTooLargeError extends Error {
+  override name = "RequestTooLargeError";
+  constructor(readonly limit: number) {
+    super(`request body over the host's limit of ${limit} bytes`);
+  }
+}
+
+/** How long the rest of a refused upload is read (and discarded) before answering anyway. */
+const discardGraceMs = 5_000;
+
+/**
+ * The body, up to the host's limit. Past it, what was kept is dropped and the rest is read and
+ * discarded until the upload ends, so the client is reading when the 413 comes (answering while
+ * it still sends makes Node reset the connection, and the client sees no answer). A sender that
+ * does not stop within the grace period gets the 413 and a closed connection.
+ */
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
+    let refused: NodeJS.Timeout | undefined;
+    const refuse = () => {
+      clearTimeout(refused);
+      reject(new RequestTooLargeError(maxBodyBytes));
+    };
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        request.destroy();
-        reject(new Error(`request body over ${maxBodyBytes} bytes`));
-      } else chunks.push(chunk);
+      if (size <= maxBodyBytes) chunks.push(chunk);
+      else if (!refused) {
+        chunks = [];
+        refused = setTimeout(refuse, discardGraceMs);
+      }
     });
-    request.on("end", () => resolve(chunks.length ? Buffer.concat(chunks) : undefined));
+    request.on("end", () => {
+      if (refused) refuse();
+      else resolve(chunks.length ? Buffer.concat(chunks) : undefined);
+    });
     request.on("error", reject);
   });
 }
@@ -79,6 +105,19 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
   response.end(JSON.stringify(body));
+}
+
+/** 413 for a body over the host's limit; a connection still uploading is closed after it. */
+function refuseTooLarge(incoming: IncomingMessage, outgoing: ServerResponse, limit: number): void {
+  sendJson(outgoing, 413, {
+    error: {
+      code: "invalid_request",
+      message: `request body exceeds the host's limit of ${limit} bytes`,
+    },
+  });
+  outgoing.on("finish", () => {
+    if (!incoming.complete) incoming.socket.destroy();
+  });
 }
 
 export interface RunningHttpServer {
@@ -109,8 +148,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       (route.trigger.methods as readonly string[]).includes(method),
     );
     if (!match) {
-      // Like the host: an unknown path or method is a plain 404.
-      outgoing.writeHead(404).end();
+      // 404 as the host answers an unknown path or method (not 405: clients see the same status
+      // here and in Azure); unlike the host's empty body, the JSON error says what was wrong.
+      const allowed = [...new Set(matches.flatMap(({ route }) => route.trigger.methods))];
+      sendJson(outgoing, 404, {
+        error: {
+          code: "not_found",
+          message: allowed.length
+            ? `${method} is not a method of ${url.pathname}; use ${allowed.join(" or ")}`
+            : `no function answers ${url.pathname}`,
+        },
+      });
+      return;
+    }
+    const declared = Number(incoming.headers["content-length"] ?? "0");
+    if (declared > maxBodyBytes) {
+      refuseTooLarge(incoming, outgoing, maxBodyBytes);
       return;
     }
     const headers = Object.fromEntries(
@@ -119,7 +172,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         Array.isArray(value) ? value.join(", ") : (value ?? ""),
       ]),
     );
-    const body = await readBody(incoming);
+    let body: Buffer | undefined;
+    try {
+      body = await readBody(incoming);
+    } catch (error) {
+      if (!(error instanceof RequestTooLargeError)) throw error;
+      refuseTooLarge(incoming, outgoing, error.limit);
+      return;
+    }
     const request = new HttpRequest({
       method,
       url: url.toString(),
@@ -156,7 +216,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server: Server = createServer((incoming, outgoing) => {
     serve(incoming, outgoing).catch((error: unknown) => {
       options.log("error", "http: request failed:", error);
-      if (!outgoing.headersSent) sendJson(outgoing, 500, { error: { message: "internal error" } });
+      if (!outgoing.headersSent)
+        sendJson(outgoing, 500, { error: { code: "internal", message: "internal error" } });
       else outgoing.destroy();
     });
   });
