@@ -1,7 +1,7 @@
 // The local Functions host: every trigger from jobs/triggers.ts wired to its handler with host.json's options.
 import type { LogHandler, LogLevel } from "@azure/functions";
 import { QueueClient } from "@azure/storage-queue";
-import { readSettings, settingDefinitions } from "../../jobs/settings";
+import { pipeline, readSettings, settingDefinitions } from "../../jobs/settings";
 import { triggers, type FunctionName } from "../../jobs/triggers";
 import { functionHandlers, type FunctionHandlers } from "./functionHandlers";
 import { readHostConfig, type HostConfig } from "./hostConfig";
@@ -79,12 +79,20 @@ export async function startLocalFunctionsHost(
       if (!connectionString) {
         throw new Error(`${name}: app setting ${trigger.connection} (queue connection) is not set`);
       }
+      // The pipeline's short SDK retries, not the SDK default (4 tries, 4 s doubling: up to 44 s per
+      // call). With the default, one settle or poll that met a storage outage kept retrying long
+      // after storage was back, and the listener took no new message meanwhile.
+      const clientOptions = { retryOptions: { ...pipeline.storageRetry } };
       queueListeners.push(
         startQueueListener({
           functionName: name,
-          queue: new QueueClient(connectionString, trigger.queueName),
+          queue: new QueueClient(connectionString, trigger.queueName, clientOptions),
           // The host's naming rule for poison queues.
-          poisonQueue: new QueueClient(connectionString, `${trigger.queueName}-poison`),
+          poisonQueue: new QueueClient(
+            connectionString,
+            `${trigger.queueName}-poison`,
+            clientOptions,
+          ),
           handler: handlers[name as "renderBatch"],
           options: config.queues,
           log,
