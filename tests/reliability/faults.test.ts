@@ -227,8 +227,8 @@ test("Azurite stopped mid-batch and started again on the same ports and data: th
       ? Date.now()
       : undefined,
   );
-  // Work resumes within seconds of storage coming back (before the fix: 10–40 s, see docs).
-  expect(resumedAt - restartedAt).toBeLessThan(5_000);
+  // Work resumes within seconds of storage coming back (before the fix: 10 s here, up to 40 s).
+  expect(resumedAt - restartedAt).toBeLessThan(7_000);
   const final = await finished(storage, batch.batchId);
   expect(final.state).toBe("succeeded");
   await images.stop();
