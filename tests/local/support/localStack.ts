@@ -2,6 +2,8 @@
 import { readHostConfig, type HostConfig } from "../../../cli/local/hostConfig";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../../cli/local/stack";
 import { main } from "../../../cli/main";
+import { eventually, sleep } from "../../support/eventually";
+export { eventually, sleep };
 
 /** host.json as deployed, with the waits shortened so retries and polls happen in test time. */
 export function fastHostConfig(): HostConfig {
@@ -82,21 +84,5 @@ export async function runCli(
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-  }
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(100);
   }
 }

@@ -9,28 +9,10 @@ import { blobNames } from "../../../jobs/layout";
 import { names } from "../../../jobs/settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../../../jobs/storage";
 import { decodedSize } from "../../jobs/support/images";
+import { eventually, sleep } from "../../support/eventually";
+export { eventually, sleep };
 
 const repoRoot = path.join(__dirname, "../../..");
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Polls `check` until it returns a value (not undefined) or the time is up. (The local tests'
- * helper of the same name lives in a module that loads the whole in-process stack.)
- */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new FaultHarnessError(`condition not met within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 /** Messages in a queue that are leased (invisible) right now: approximate count minus visible ones. */
 export async function leasedMessages(queue: JobStorage["renderQueue"]): Promise<number> {
