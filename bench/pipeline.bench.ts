@@ -9,9 +9,8 @@ import { enqueueBatch } from "../jobs/enqueue";
 import { names, readSettings } from "../jobs/settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../jobs/storage";
 import { getBatchStatus } from "../jobs/status";
-import { renderCard } from "../renderer/render";
-import { parseCardSpec } from "../renderer/spec/validate";
 import { standardAssets, standardCard } from "./standard-card";
+import { standardCardsPerSecond } from "./throughput";
 
 const json = process.argv.includes("--json");
 const cardsArg = process.argv.indexOf("--cards");
@@ -20,7 +19,6 @@ const rounds = 5;
 const log = (line: string) => {
   if (!json) console.log(line);
 };
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
 
 interface HostQueueOptions {
@@ -36,23 +34,6 @@ const hostQueues = (
 const messagesInFlight =
   Number(process.env.BENCH_MESSAGES_IN_FLIGHT) ||
   hostQueues.batchSize + hostQueues.newBatchThreshold;
-
-/** Bare renderer: the same cards with RENDER_CONCURRENCY in flight and a yield between cards. */
-async function bare(count: number, inFlight: number): Promise<number> {
-  const spec = parseCardSpec(standardCard);
-  const assets = standardAssets();
-  let started = 0;
-  const start = performance.now();
-  const lane = async () => {
-    while (started < count) {
-      started++;
-      await renderCard(spec, assets);
-      await nextTurn();
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-  return count / ((performance.now() - start) / 1000);
-}
 
 /** Receives, decodes and runs messages like the host (base64 → JSON → handler → delete). */
 async function dispatch(storage: JobStorage): Promise<void> {
@@ -114,7 +95,7 @@ async function main(): Promise<void> {
     await storage.assets.getBlockBlobClient("logo.png").uploadData(logo);
 
     // Warm-up: fonts, caches, JIT, connections; the first hundred cards are slower either way.
-    await bare(100, settings.RENDER_CONCURRENCY);
+    await standardCardsPerSecond(100, settings.RENDER_CONCURRENCY);
     await throughPipeline(storage, 4 * settings.CHUNK_SIZE);
     const bareRuns: number[] = [];
     const pipelineRuns: number[] = [];
@@ -129,7 +110,7 @@ async function main(): Promise<void> {
     // Interleaved rounds so that load from elsewhere on the machine hits both sides alike.
     for (let round = 0; round < rounds; round++) {
       let cpu = process.cpuUsage();
-      bareRuns.push(await bare(cards, settings.RENDER_CONCURRENCY));
+      bareRuns.push(await standardCardsPerSecond(cards, settings.RENDER_CONCURRENCY));
       bareCpuMs.push(cpuPerCard(cpu));
       const emulatorBefore = cpuSecondsOf(azurite.pid);
       const wallStart = performance.now();

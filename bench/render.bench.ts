@@ -5,6 +5,7 @@ import path from "node:path";
 import { renderCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
 import { standardAssets, standardCard } from "./standard-card";
+import { standardCardsPerSecond } from "./throughput";
 
 const json = process.argv.includes("--json");
 const spec = parseCardSpec(standardCard);
@@ -17,21 +18,6 @@ const median = (values: number[]) => {
 const log = (line: string) => {
   if (!json) console.log(line);
 };
-
-/** Renders `count` cards keeping `inFlight` renders going; returns cards per second. */
-async function throughput(count: number, inFlight: number): Promise<number> {
-  let started = 0;
-  const start = performance.now();
-  const worker = async () => {
-    while (started < count) {
-      started++;
-      await renderCard(spec, assets);
-      await nextTurn();
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return count / ((performance.now() - start) / 1000);
-}
 
 async function main(): Promise<void> {
   const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
@@ -56,8 +42,8 @@ async function main(): Promise<void> {
   log(
     `standard card: draw ${median(draw).toFixed(1)} ms, encode ${median(encode).toFixed(1)} ms, total ${median(total).toFixed(1)} ms (median of 60), ${bytes} bytes`,
   );
-  const one = await throughput(200, 1);
-  const two = await throughput(200, 2);
+  const one = await standardCardsPerSecond(200, 1);
+  const two = await standardCardsPerSecond(200, 2);
   log(
     `throughput: ${one.toFixed(1)} cards/s with 1 in flight, ${two.toFixed(1)} cards/s with 2 (×${(two / one).toFixed(2)})`,
   );

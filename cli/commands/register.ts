@@ -1,4 +1,5 @@
 // Declares the storage-backed commands (enqueue, status, wait, urls, download, demo, start) on the program.
+import type { BatchStatus } from "../../jobs/status";
 import { type Command, InvalidArgumentError } from "commander";
 import { openCliStorage } from "../connection";
 import { withUserErrors } from "../errors";
@@ -31,6 +32,13 @@ function downloadExitCode(failed: number, pending: number): number {
  * real host), so those modules are imported only when one of them runs: the other commands stay
  * quiet and start faster.
  */
+/** Prints a batch's status (JSON or lines) and sets the exit code from it. */
+function reportStatus(status: BatchStatus, json: boolean | undefined): void {
+  if (json) printJson(status);
+  else printStatus(status);
+  process.exitCode = statusExitCode(status);
+}
+
 export function registerStorageCommands(program: Command): void {
   withCommonOptions(
     program
@@ -84,9 +92,7 @@ export function registerStorageCommands(program: Command): void {
   ).action(
     withUserErrors(async (batchId: string, options: CommonOptions) => {
       const status = await readStatus(openCliStorage(options), batchId);
-      if (options.json) printJson(status);
-      else printStatus(status);
-      process.exitCode = statusExitCode(status);
+      reportStatus(status, options.json);
     }),
   );
 
@@ -108,9 +114,7 @@ export function registerStorageCommands(program: Command): void {
         intervalMs: 500,
         progress: progressMode(options.json),
       });
-      if (options.json) printJson(status);
-      else printStatus(status);
-      process.exitCode = statusExitCode(status);
+      reportStatus(status, options.json);
     }),
   );
 
