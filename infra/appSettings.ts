@@ -1,5 +1,5 @@
 // The Function App's app settings, assembled in one place: host settings, identity-based storage, package URL, job settings.
-import { names, toAppSettings, type Settings } from "../jobs/settings";
+import { names, toAppSettings, workerProcessEnvironment, type Settings } from "../jobs/settings";
 
 export interface AppSettingsInputs {
   /** The job pipeline's settings (jobs/settings.ts) after the stack's overrides. */
@@ -36,6 +36,7 @@ export function functionAppSettings(inputs: AppSettingsInputs): AppSetting[] {
   const connection = names.connectionSetting;
   const values: Record<string, string> = {
     ...hostSettings,
+    ...workerProcessEnvironment,
     [`${connection}__accountName`]: inputs.storageAccountName,
     [`${connection}__credential`]: "managedidentity",
     [`${connection}__clientId`]: inputs.identityClientId,

@@ -35,6 +35,13 @@ export const pipeline = {
   maxSasTtlMinutes: 7 * 24 * 60,
   /** Largest HTTP request body accepted (a 1,000-item batch file fits comfortably). */
   maxRequestBytes: 4 * 1024 * 1024,
+  /**
+   * A chunk is not started this close to its batch's expiry: host.json's functionTimeout (10 min,
+   * the longest a delivery can write) plus 5 min of clock skew between instances. Its writes then
+   * always land before the pruner may delete the batch (tests/jobs/expiry.test.ts keeps it above
+   * host.json's value).
+   */
+  renderStopsMinutesBeforeExpiry: 15,
   /** Blob deletions the pruner keeps in flight (bounded so one run does not flood the account). */
   pruneParallelDeletes: 8,
   /**
@@ -47,6 +54,18 @@ export const pipeline = {
     maxRetryDelayInMs: 4000,
     tryTimeoutInMs: 60_000,
   },
+} as const;
+
+/**
+ * Environment of every process that renders (the Function App's worker, the local stack's host).
+ * glibc gives each thread that allocates its own malloc arena (up to 8 per core); sharp's
+ * encoder threads each kept tens of MB of freed image buffers, so a worker stayed at 700–950 MB
+ * after a load it rendered at a 450 MB working set. Two arenas cost no measurable throughput and
+ * let RSS fall back near that working set (docs/reliability.md, "Memory"). glibc reads it when
+ * the process starts, hence an environment variable and not code.
+ */
+export const workerProcessEnvironment = {
+  MALLOC_ARENA_MAX: "2",
 } as const;
 
 interface SettingDefinition<T> {

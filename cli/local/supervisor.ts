@@ -1,5 +1,6 @@
 // Runs the local stack in its own process group so a terminal's Ctrl-C reaches only us, not Azurite directly.
 import { spawn } from "node:child_process";
+import { workerProcessEnvironment } from "../../jobs/settings";
 
 /** Set in the stack process's environment: "you are the supervised child, run the stack". */
 export const stackProcessVariable = "CARDPRESS_STACK_PROCESS";
@@ -18,7 +19,8 @@ export function superviseStackProcess(): Promise<number> {
     detached: true,
     // The IPC channel closes if this process dies, which tells the stack to stop (no orphan).
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    env: { ...process.env, [stackProcessVariable]: "1" },
+    // The worker's allocator settings, unless the user set their own (glibc reads them at start).
+    env: { ...workerProcessEnvironment, ...process.env, [stackProcessVariable]: "1" },
   });
   let lastForwardAt = 0;
   const forward = (signal: NodeJS.Signals) => {

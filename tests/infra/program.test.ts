@@ -1,6 +1,11 @@
 // Loads the real Pulumi program under mocks and checks every resource, hardening property, role, setting and output.
 import * as pulumi from "@pulumi/pulumi";
-import { names, readSettings, settingDefinitions } from "../../jobs/settings";
+import {
+  names,
+  readSettings,
+  settingDefinitions,
+  workerProcessEnvironment,
+} from "../../jobs/settings";
 import { connectionFromEnv } from "../../jobs/storage";
 import { hashPackageFolder, packageBlobName } from "../../infra/deploymentPackage";
 import { createMocks, fakeAzure, valueOf, type RecordedResource } from "./mocks";
@@ -231,6 +236,12 @@ describe("app settings", () => {
     ]) {
       expect(settings).not.toHaveProperty([absent]);
     }
+  });
+
+  test("the worker runs with the allocator settings the local stack uses", () => {
+    const settings = appSettingsOf(one("azure-native:web:WebApp"));
+    expect(settings).toMatchObject({ MALLOC_ARENA_MAX: "2" });
+    expect(settings).toMatchObject(workerProcessEnvironment);
   });
 
   test("no account key or connection string reaches the app", () => {

@@ -35,6 +35,10 @@ const statusOf = (storage: JobStorage, batchId: string) =>
 
 test("SIGINT mid-batch stops cleanly; the restarted stack finishes the batch without loss or duplicates", async () => {
   running = await startStackProcess(args, env);
+  // The host process renders; it runs with the allocator settings Azure gets as app settings.
+  const hostEnvironment = fs.readFileSync(`/proc/${running.info.pid}/environ`, "utf8").split("\0");
+  expect(running.info.pid).not.toBe(running.child.pid);
+  expect(hostEnvironment).toContain("MALLOC_ARENA_MAX=2");
   const second = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "start", ...args], {
     cwd: path.join(__dirname, "../.."),
     env: { ...process.env, ...env },
