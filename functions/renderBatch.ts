@@ -26,6 +26,10 @@ export async function renderBatch(message: unknown, context: InvocationContext):
       context.info(`${where}: ${outcome.ok} rendered, ${outcome.failed} failed`);
     } else if (outcome.kind === "already-done") {
       context.info(`${where}: already done (duplicate delivery), nothing to do`);
+    } else if (outcome.kind === "batch-expiring") {
+      context.warn(
+        `${where}: the batch expires at ${outcome.expiresAt}, too soon to render before it is pruned; message dropped, its cards stay unrendered`,
+      );
     } else {
       context.warn(`${where}: batch record not found (pruned?), message dropped`);
     }

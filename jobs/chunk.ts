@@ -9,6 +9,7 @@ import { createAssetLoader, type AssetLoader } from "./assets";
 import { readJsonBlob, writeJsonBlob } from "./blobJson";
 import { mapWithLimit } from "./concurrency";
 import { JobError, UndecodableMessageError, storageCall } from "./errors";
+import { isPastRenderDeadline } from "./expiry";
 import { toItemError } from "./itemErrors";
 import { blobNames } from "./layout";
 import { consoleLogger, type JobLogger } from "./logger";
@@ -31,7 +32,9 @@ export type ChunkOutcome =
   /** The chunk's result already exists: a duplicate or late redelivery, nothing to do. */
   | { kind: "already-done"; batchId: string; chunk: number }
   /** The batch record is gone (pruned): rendering would recreate blobs nobody will prune. */
-  | { kind: "batch-gone"; batchId: string; chunk: number };
+  | { kind: "batch-gone"; batchId: string; chunk: number }
+  /** The batch expires too soon for this chunk to finish before pruning (jobs/expiry.ts). */
+  | { kind: "batch-expiring"; batchId: string; chunk: number; expiresAt: string };
 
 export interface ChunkOptions {
   settings: Settings;
@@ -42,6 +45,8 @@ export interface ChunkOptions {
    * a concurrent duplicate copy at worst renders the same bytes again.
    */
   dequeueCount?: number;
+  /** The current time (tests set it). */
+  now?: Date;
 }
 
 /** Reads a claim-checked chunk back from the `jobs` container. */
@@ -237,6 +242,9 @@ export async function processChunkMessage(
     batchRecordSchema,
   );
   if (!record) return { kind: "batch-gone", batchId, chunk };
+  if (isPastRenderDeadline(record.expiresAt, options.now ?? new Date())) {
+    return { kind: "batch-expiring", batchId, chunk, expiresAt: record.expiresAt };
+  }
   const resultName = blobNames.chunkResult(batchId, chunk);
   const previous = await storageCall(`checking ${names.containers.renders}/${resultName}`, () =>
     storage.renders.getBlobClient(resultName).exists(),

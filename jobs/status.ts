@@ -2,6 +2,7 @@
 import { readJsonBlob } from "./blobJson";
 import { mapWithLimit } from "./concurrency";
 import { BatchNotFoundError, storageCall } from "./errors";
+import { isPastRenderDeadline } from "./expiry";
 import { assertBatchId, blobNames } from "./layout";
 import {
   batchRecordSchema,
@@ -31,7 +32,9 @@ export type ItemStatus =
       url?: string;
     };
 
-export type BatchState = "in_progress" | "succeeded" | "completed_with_errors" | "failed";
+/** `expired`: cards are still pending but the batch is past its render deadline (jobs/expiry.ts); they never will be rendered. */
+export type BatchState =
+  "in_progress" | "succeeded" | "completed_with_errors" | "failed" | "expired";
 
 export interface BatchStatus {
   batchId: string;
@@ -80,8 +83,8 @@ async function readFinishedChunks(storage: JobStorage, batchId: string): Promise
   return results.filter((result): result is ChunkResult => result !== undefined);
 }
 
-function stateOf(done: number, failed: number, pending: number): BatchState {
-  if (pending > 0) return "in_progress";
+function stateOf(done: number, failed: number, pending: number, pastDeadline: boolean): BatchState {
+  if (pending > 0) return pastDeadline ? "expired" : "in_progress";
   if (failed === 0) return "succeeded";
   return done === 0 ? "failed" : "completed_with_errors";
 }
@@ -125,7 +128,7 @@ export async function getBatchStatus(
   const [done, failed, pending] = [count("done"), count("failed"), count("pending")];
   return {
     batchId,
-    state: stateOf(done, failed, pending),
+    state: stateOf(done, failed, pending, isPastRenderDeadline(record.expiresAt, now)),
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     metadata: record.metadata,

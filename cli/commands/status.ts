@@ -22,7 +22,11 @@ export function printStatus(status: BatchStatus): void {
   }
 }
 
-/** 0 when every card rendered, 1 when some failed; a batch still running counts as 0 here. */
+/**
+ * 0 when every card rendered, 1 when some failed or an expired batch left some unrendered; a
+ * batch still running counts as 0 here.
+ */
 export function statusExitCode(status: BatchStatus): number {
+  if (status.state === "expired") return exitCodes.itemsFailed;
   return status.failed > 0 && status.state !== "in_progress" ? exitCodes.itemsFailed : exitCodes.ok;
 }

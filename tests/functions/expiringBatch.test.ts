@@ -1,0 +1,102 @@
+// A batch whose expiry comes before its queued chunks run: those chunks are dropped unrendered, so pruning leaves nothing behind.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Timer } from "@azure/functions";
+import { pruneRenders } from "../../functions/pruneRenders";
+import { renderBatch } from "../../functions/renderBatch";
+import { enqueueBatch } from "../../jobs/enqueue";
+import { renderDeadline } from "../../jobs/expiry";
+import { blobNames } from "../../jobs/layout";
+import { pipeline, readSettings } from "../../jobs/settings";
+import { getBatchStatus } from "../../jobs/status";
+import { statusExitCode } from "../../cli/commands/status";
+import { exitCodes } from "../../cli/exit-codes";
+import { useAzurite } from "../jobs/support/azurite";
+import { newContext } from "../jobs/support/context";
+import { smallCard } from "../jobs/support/images";
+import { drainQueue } from "../jobs/support/queueHost";
+
+const fixture = useAzurite();
+const settings = readSettings({});
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: "", next: "", lastUpdated: "" },
+};
+
+/** Every blob in the renders container (images, records, results, expiry markers). */
+async function allRenderBlobs(): Promise<string[]> {
+  const found: string[] = [];
+  for await (const blob of fixture().storage.renders.listBlobsFlat()) found.push(blob.name);
+  return found;
+}
+
+/** A two-card batch with the shortest ttl (1 h), created `createdMinutesAgo` minutes ago. */
+async function oneHourBatch(createdMinutesAgo: number): Promise<string> {
+  const batch = await enqueueBatch(
+    fixture().storage,
+    {
+      defaults: { size: { width: 64, height: 64 } },
+      items: [smallCard("one"), smallCard("two")],
+      ttlHours: 1,
+    },
+    { settings, now: minutesAgo(createdMinutesAgo) },
+  );
+  return batch.batchId;
+}
+
+test("the deadline leaves more time than the longest delivery (host.json functionTimeout)", () => {
+  const hostJson = JSON.parse(readFileSync(path.join(__dirname, "../../host.json"), "utf8")) as {
+    functionTimeout: string;
+  };
+  const [hours, minutes, seconds] = hostJson.functionTimeout.split(":").map(Number);
+  const timeoutMinutes = (hours ?? 0) * 60 + (minutes ?? 0) + (seconds ?? 0) / 60;
+  expect(timeoutMinutes).toBeGreaterThan(0);
+  expect(pipeline.renderStopsMinutesBeforeExpiry).toBeGreaterThanOrEqual(timeoutMinutes + 5);
+  const expiresAt = new Date("2026-01-01T12:00:00.000Z");
+  expect(renderDeadline(expiresAt).toISOString()).toBe(
+    new Date(expiresAt.getTime() - pipeline.renderStopsMinutesBeforeExpiry * 60_000).toISOString(),
+  );
+});
+
+test("chunks delivered past the deadline are dropped unrendered; the batch reads expired, then is pruned without a trace", async () => {
+  const { storage } = fixture();
+  await storage.renderQueue.clearMessages();
+  const margin = pipeline.renderStopsMinutesBeforeExpiry;
+  // Expires in margin + 5 min: still renders. Expires in margin - 5 min: too late. Already expired: too late.
+  const inTime = await oneHourBatch(60 - margin - 5);
+  const tooLate = await oneHourBatch(60 - margin + 5);
+  const expired = await oneHourBatch(61);
+
+  const report = await drainQueue(storage, renderBatch);
+  expect(report).toMatchObject({ delivered: 3, failed: 0, poisoned: 0 });
+  const text = report.logs.map((line) => line.text).join("\n");
+  expect(text).toContain(`batch ${inTime} chunk 0: 2 rendered, 0 failed`);
+  for (const batchId of [tooLate, expired]) {
+    expect(text).toMatch(
+      new RegExp(`batch ${batchId} chunk 0: the batch expires at \\S+, too soon to render`),
+    );
+  }
+  expect((await storage.renderQueue.getProperties()).approximateMessagesCount).toBe(0);
+
+  await expect(getBatchStatus(storage, inTime, { settings })).resolves.toMatchObject({
+    state: "succeeded",
+    done: 2,
+  });
+  const lateStatus = await getBatchStatus(storage, tooLate, { settings });
+  expect(lateStatus).toMatchObject({ state: "expired", done: 0, pending: 2 });
+  expect(statusExitCode(lateStatus)).toBe(exitCodes.itemsFailed);
+  // Nothing was written for the dropped chunks: only each batch's record and expiry marker.
+  for (const batchId of [tooLate, expired]) {
+    const written = (await allRenderBlobs()).filter((name) => name.includes(batchId));
+    expect(written.sort()).toEqual(
+      [blobNames.batchRecord(batchId), expect.stringMatching(/^_expiry\//)].sort(),
+    );
+  }
+
+  // The expired batch is pruned entirely; nothing of it can reappear afterwards.
+  await pruneRenders(timer, newContext("pruneRenders").context);
+  expect((await allRenderBlobs()).filter((name) => name.includes(expired))).toEqual([]);
+  expect((await allRenderBlobs()).filter((name) => name.includes(inTime)).length).toBe(5);
+});
