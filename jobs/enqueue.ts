@@ -12,7 +12,7 @@ import {
   type InlineChunk,
   type ItemError,
 } from "./protocol";
-import { maxQueueMessageBytes, names, protocolVersion, type Settings } from "./settings";
+import { maxQueueMessageBytes, names, pipeline, protocolVersion, type Settings } from "./settings";
 import type { JobStorage } from "./storage";
 
 export interface EnqueueOptions {
@@ -92,6 +92,12 @@ export async function enqueueBatch(
       `ttlHours ${ttlHours} is above the maximum of ${settings.MAX_TTL_HOURS}; using ${settings.MAX_TTL_HOURS}`,
     );
     ttlHours = settings.MAX_TTL_HOURS;
+  }
+  if (ttlHours < pipeline.minTtlHours) {
+    warnings.push(
+      `ttlHours ${ttlHours} is below the minimum of ${pipeline.minTtlHours} (rendering stops ${pipeline.renderStopsMinutesBeforeExpiry} minutes before a batch expires); using ${pipeline.minTtlHours}`,
+    );
+    ttlHours = pipeline.minTtlHours;
   }
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
   const batchId = createBatchId(now);

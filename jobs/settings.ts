@@ -42,6 +42,8 @@ export const pipeline = {
    * host.json's value).
    */
   renderStopsMinutesBeforeExpiry: 15,
+  /** Shortest per-batch ttlHours: a shorter one is raised (with a warning) so the batch has time to render. */
+  minTtlHours: 1,
   /** Blob deletions the pruner keeps in flight (bounded so one run does not flood the account). */
   pruneParallelDeletes: 8,
   /**
@@ -87,8 +89,18 @@ const intSetting = (
 
 /** App settings the functions read, with defaults and limits. Infra writes exactly these names. */
 export const settingDefinitions = {
-  RETENTION_HOURS: intSetting("hours a batch's outputs are kept before pruning", 168, 1, 8760),
-  MAX_TTL_HOURS: intSetting("largest per-batch ttlHours a batch file may ask for", 720, 1, 8760),
+  RETENTION_HOURS: intSetting(
+    "hours a batch's outputs are kept before pruning",
+    168,
+    pipeline.minTtlHours,
+    8760,
+  ),
+  MAX_TTL_HOURS: intSetting(
+    "largest per-batch ttlHours a batch file may ask for",
+    720,
+    pipeline.minTtlHours,
+    8760,
+  ),
   SAS_TTL_MINUTES: intSetting(
     "lifetime of SAS URLs handed to users",
     60,

@@ -100,3 +100,24 @@ test("chunks delivered past the deadline are dropped unrendered; the batch reads
   expect((await allRenderBlobs()).filter((name) => name.includes(expired))).toEqual([]);
   expect((await allRenderBlobs()).filter((name) => name.includes(inTime)).length).toBe(5);
 });
+
+test("a ttlHours shorter than the minimum is raised with a warning, so the batch still renders", async () => {
+  const { storage } = fixture();
+  await storage.renderQueue.clearMessages();
+  const now = new Date();
+  const batch = await enqueueBatch(
+    storage,
+    { items: [smallCard("quick")], ttlHours: 0.1 },
+    { settings, now },
+  );
+  expect(batch.ttlHours).toBe(pipeline.minTtlHours);
+  expect(batch.warnings).toEqual([
+    expect.stringMatching(/ttlHours 0\.1 is below the minimum of 1 .*; using 1$/),
+  ]);
+  expect(Date.parse(batch.expiresAt) - now.getTime()).toBe(pipeline.minTtlHours * 3_600_000);
+  expect(await drainQueue(storage, renderBatch)).toMatchObject({ delivered: 1, failed: 0 });
+  await expect(getBatchStatus(storage, batch.batchId, { settings })).resolves.toMatchObject({
+    state: "succeeded",
+    done: 1,
+  });
+});
