@@ -1,7 +1,7 @@
 // pruneRenders against Azurite: expired batches disappear completely, young ones stay, per-batch ttl is honoured.
 import type { Timer } from "@azure/functions";
 import { pruneRenders } from "../../functions/pruneRenders";
-import { renderBatch } from "../../functions/renderBatch";
+import { processChunkMessage } from "../../jobs/chunk";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { pruneExpiredBatches } from "../../jobs/prune";
@@ -60,8 +60,16 @@ test("the timer deletes expired batches entirely and keeps the others; a second 
   const shortTtl = await makeBatch(3, 1); // asked for 1 h, created 3 h ago: gone
   const longTtl = await makeBatch(settings.RETENTION_HOURS + 2, settings.RETENTION_HOURS + 100); // kept
   const capped = await makeBatch(settings.MAX_TTL_HOURS + 1, settings.MAX_TTL_HOURS * 10); // capped: gone
-  // Render them all, so there are images and chunk results to delete as well.
-  expect(await drainQueue(storage, renderBatch)).toMatchObject({ delivered: 5, failed: 0 });
+  // Render them all, so there are images and chunk results to delete as well. The worker renders
+  // "back then" (before the oldest batch was created): today it would drop the expired batches'
+  // chunks unrendered (tests/functions/expiringBatch.test.ts).
+  const renderedBackThen = async (message: unknown) => {
+    await processChunkMessage(storage, message, {
+      settings,
+      now: hoursAgo(settings.MAX_TTL_HOURS + 2),
+    });
+  };
+  expect(await drainQueue(storage, renderedBackThen)).toMatchObject({ delivered: 5, failed: 0 });
   expect(await blobsOf(old)).toHaveLength(5); // record, chunk result, two images, claim check
 
   const { context, logs } = newContext("pruneRenders");

@@ -2,13 +2,14 @@
 import { enqueueBatch, type EnqueuedBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { readHostConfig } from "../../cli/local/hostConfig";
-import { readChunkResult } from "../../jobs/chunk";
+import { processChunkMessage, readChunkResult } from "../../jobs/chunk";
 import { pruneExpiredBatches } from "../../jobs/prune";
 import { readSettings, type Settings } from "../../jobs/settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { parseCardSpec } from "../../renderer/spec/validate";
 import { renderCard } from "../../renderer/render";
+import { drainQueue } from "../jobs/support/queueHost";
 import {
   chunkLines,
   eventually,
@@ -245,14 +246,22 @@ test("Azurite stopped mid-batch and started again on the same ports and data: th
 test("the pruner running over and over while a young batch renders deletes only the expired batch", async () => {
   azurite = await startDiskAzurite("prune");
   const { storage, connectionString } = azurite;
-  const worker = await startWorker("renderer", connectionString);
-  workers.push(worker);
-  // An expired batch that was rendered in its time (created just past the retention).
+  // An expired batch that was rendered in its time (created just past the retention). It is
+  // rendered in-process "back then", before the worker starts: a worker today drops the chunks of
+  // a batch this close to expiry unrendered (tests/functions/expiringBatch.test.ts).
+  const createdAt = new Date(Date.now() - (settings.RETENTION_HOURS * 3_600_000 + 60_000));
   const expired = await enqueueBatch(storage, batchFile(4, { size: "square" }), {
     settings,
-    now: new Date(Date.now() - (settings.RETENTION_HOURS * 3_600_000 + 60_000)),
+    now: createdAt,
   });
-  await finished(storage, expired.batchId);
+  const renderedBackThen = async (message: unknown) => {
+    const outcome = await processChunkMessage(storage, message, { settings, now: createdAt });
+    expect(outcome.kind).toBe("rendered");
+  };
+  expect(await drainQueue(storage, renderedBackThen)).toMatchObject({ delivered: 1, failed: 0 });
+  expect((await statusOf(storage, expired.batchId)).state).toBe("succeeded");
+  const worker = await startWorker("renderer", connectionString);
+  workers.push(worker);
   // A young batch with the shortest ttl a batch can ask for: still an hour from expiry.
   const young = await enqueueBatch(
     storage,
