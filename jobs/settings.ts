@@ -38,8 +38,8 @@ export const pipeline = {
   /**
    * A chunk is not started this close to its batch's expiry: host.json's functionTimeout (10 min,
    * the longest a delivery can write) plus 5 min of clock skew between instances. Its writes then
-   * always land before the pruner may delete the batch (tests/jobs/expiry.test.ts keeps it above
-   * host.json's value).
+   * always land before the pruner may delete the batch (tests/functions/expiringBatch.test.ts
+   * keeps it above host.json's value).
    */
   renderStopsMinutesBeforeExpiry: 15,
   /** Shortest per-batch ttlHours: a shorter one is raised (with a warning) so the batch has time to render. */

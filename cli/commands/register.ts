@@ -27,11 +27,6 @@ function downloadExitCode(failed: number, pending: number): number {
   return failed || pending ? exitCodes.itemsFailed : exitCodes.ok;
 }
 
-/*
- * `demo` and `start` load functions/ (whose `app.*` calls print "test mode" warnings outside the
- * real host), so those modules are imported only when one of them runs: the other commands stay
- * quiet and start faster.
- */
 /** Prints a batch's status (JSON or lines) and sets the exit code from it. */
 function reportStatus(status: BatchStatus, json: boolean | undefined): void {
   if (json) printJson(status);
@@ -39,6 +34,11 @@ function reportStatus(status: BatchStatus, json: boolean | undefined): void {
   process.exitCode = statusExitCode(status);
 }
 
+/*
+ * `demo` and `start` load functions/ (whose `app.*` calls print "test mode" warnings outside the
+ * real host), so those modules are imported only when one of them runs: the other commands stay
+ * quiet and start faster.
+ */
 export function registerStorageCommands(program: Command): void {
   withCommonOptions(
     program
