@@ -1,7 +1,6 @@
 // A batch whose expiry comes before its queued chunks run: those chunks are dropped unrendered, so pruning leaves nothing behind.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Timer } from "@azure/functions";
 import { pruneRenders } from "../../functions/pruneRenders";
 import { renderBatch } from "../../functions/renderBatch";
 import { enqueueBatch } from "../../jobs/enqueue";
@@ -12,19 +11,13 @@ import { getBatchStatus } from "../../jobs/status";
 import { statusExitCode } from "../../cli/commands/status";
 import { exitCodes } from "../../cli/exit-codes";
 import { useAzurite } from "../jobs/support/azurite";
-import { newContext } from "../jobs/support/context";
+import { newContext, timerInput } from "../jobs/support/context";
 import { smallCard } from "../jobs/support/images";
 import { drainQueue } from "../jobs/support/queueHost";
 
 const fixture = useAzurite();
 const settings = readSettings({});
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-const timer: Timer = {
-  isPastDue: false,
-  schedule: { adjustForDST: false },
-  scheduleStatus: { last: "", next: "", lastUpdated: "" },
-};
-
 /** Every blob in the renders container (images, records, results, expiry markers). */
 async function allRenderBlobs(): Promise<string[]> {
   const found: string[] = [];
@@ -96,7 +89,7 @@ test("chunks delivered past the deadline are dropped unrendered; the batch reads
   }
 
   // The expired batch is pruned entirely; nothing of it can reappear afterwards.
-  await pruneRenders(timer, newContext("pruneRenders").context);
+  await pruneRenders(timerInput, newContext("pruneRenders").context);
   expect((await allRenderBlobs()).filter((name) => name.includes(expired))).toEqual([]);
   expect((await allRenderBlobs()).filter((name) => name.includes(inTime)).length).toBe(5);
 });

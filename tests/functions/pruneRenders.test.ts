@@ -1,26 +1,18 @@
 // pruneRenders against Azurite: expired batches disappear completely, young ones stay, per-batch ttl is honoured.
-import type { Timer } from "@azure/functions";
 import { pruneRenders } from "../../functions/pruneRenders";
-import { processChunkMessage } from "../../jobs/chunk";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { pruneExpiredBatches } from "../../jobs/prune";
 import { readSettings } from "../../jobs/settings";
 import { getBatchStatus } from "../../jobs/status";
 import { useAzurite } from "../jobs/support/azurite";
-import { newContext } from "../jobs/support/context";
+import { newContext, timerInput } from "../jobs/support/context";
 import { smallCard } from "../jobs/support/images";
-import { drainQueue } from "../jobs/support/queueHost";
+import { drainQueue, renderingAsOf } from "../jobs/support/queueHost";
 
 const fixture = useAzurite();
 const settings = readSettings({});
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
-
-const timer: Timer = {
-  isPastDue: false,
-  schedule: { adjustForDST: false },
-  scheduleStatus: { last: "", next: "", lastUpdated: "" },
-};
 
 /** Every blob of a batch in both containers (images, record, results, claim checks). */
 async function blobsOf(batchId: string): Promise<string[]> {
@@ -63,17 +55,12 @@ test("the timer deletes expired batches entirely and keeps the others; a second 
   // Render them all, so there are images and chunk results to delete as well. The worker renders
   // "back then" (before the oldest batch was created): today it would drop the expired batches'
   // chunks unrendered (tests/functions/expiringBatch.test.ts).
-  const renderedBackThen = async (message: unknown) => {
-    await processChunkMessage(storage, message, {
-      settings,
-      now: hoursAgo(settings.MAX_TTL_HOURS + 2),
-    });
-  };
-  expect(await drainQueue(storage, renderedBackThen)).toMatchObject({ delivered: 5, failed: 0 });
+  const backThen = renderingAsOf(storage, settings, hoursAgo(settings.MAX_TTL_HOURS + 2));
+  expect(await drainQueue(storage, backThen)).toMatchObject({ delivered: 5, failed: 0 });
   expect(await blobsOf(old)).toHaveLength(5); // record, chunk result, two images, claim check
 
   const { context, logs } = newContext("pruneRenders");
-  await pruneRenders(timer, context);
+  await pruneRenders(timerInput, context);
 
   for (const gone of [old, shortTtl, capped]) {
     expect(await blobsOf(gone)).toEqual([]);
@@ -88,7 +75,7 @@ test("the timer deletes expired batches entirely and keeps the others; a second 
   expect(text).toContain("prune run: 3 batches deleted");
 
   const again = newContext("pruneRenders");
-  await pruneRenders(timer, again.context);
+  await pruneRenders(timerInput, again.context);
   expect(again.logs.map((line) => line.text).join("\n")).toContain("prune run: 0 batches deleted");
 });
 

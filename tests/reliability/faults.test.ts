@@ -2,14 +2,14 @@
 import { enqueueBatch, type EnqueuedBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { readHostConfig } from "../../cli/local/hostConfig";
-import { processChunkMessage, readChunkResult } from "../../jobs/chunk";
+import { readChunkResult } from "../../jobs/chunk";
 import { pruneExpiredBatches } from "../../jobs/prune";
 import { readSettings, type Settings } from "../../jobs/settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { parseCardSpec } from "../../renderer/spec/validate";
 import { renderCard } from "../../renderer/render";
-import { drainQueue } from "../jobs/support/queueHost";
+import { drainQueue, renderingAsOf } from "../jobs/support/queueHost";
 import {
   chunkLines,
   eventually,
@@ -254,11 +254,8 @@ test("the pruner running over and over while a young batch renders deletes only 
     settings,
     now: createdAt,
   });
-  const renderedBackThen = async (message: unknown) => {
-    const outcome = await processChunkMessage(storage, message, { settings, now: createdAt });
-    expect(outcome.kind).toBe("rendered");
-  };
-  expect(await drainQueue(storage, renderedBackThen)).toMatchObject({ delivered: 1, failed: 0 });
+  const backThen = renderingAsOf(storage, settings, createdAt);
+  expect(await drainQueue(storage, backThen)).toMatchObject({ delivered: 1, failed: 0 });
   expect((await statusOf(storage, expired.batchId)).state).toBe("succeeded");
   const worker = await startWorker("renderer", connectionString);
   workers.push(worker);

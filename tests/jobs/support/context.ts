@@ -1,5 +1,10 @@
-// Real InvocationContext objects for handler tests, with their log lines captured.
-import { InvocationContext, type LogLevel, type TriggerMetadata } from "@azure/functions";
+// Real InvocationContext objects (and trigger inputs) for handler tests, with their log lines captured.
+import {
+  InvocationContext,
+  type LogLevel,
+  type Timer,
+  type TriggerMetadata,
+} from "@azure/functions";
 
 export interface LogLine {
   level: LogLevel;
@@ -29,3 +34,10 @@ export function newContext(
   });
   return { context, logs };
 }
+
+/** A timer trigger's input as the host passes it on a normal (not past-due) run. */
+export const timerInput: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: "", next: "", lastUpdated: "" },
+};

@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { InvocationContext } from "@azure/functions";
+import { processChunkMessage } from "../../../jobs/chunk";
+import type { Settings } from "../../../jobs/settings";
 import type { JobStorage } from "../../../jobs/storage";
 import { newContext, type LogLine } from "./context";
 
@@ -14,6 +16,20 @@ export function hostMaxDequeueCount(): number {
 }
 
 export type QueueHandler = (message: unknown, context: InvocationContext) => Promise<void>;
+
+/**
+ * A handler that renders each chunk as of `now` and fails unless it rendered: for batches that,
+ * made in the past, a worker today would drop unrendered as too close to their expiry.
+ */
+export function renderingAsOf(storage: JobStorage, settings: Settings, now: Date): QueueHandler {
+  return async (message) => {
+    const outcome = await processChunkMessage(storage, message, { settings, now });
+    if (outcome.kind !== "rendered")
+      throw new Error(
+        `expected the chunk to render as of ${now.toISOString()}; got ${outcome.kind}`,
+      );
+  };
+}
 
 export interface DeliveryReport {
   delivered: number;
