@@ -10,6 +10,7 @@ import { chunkResultSchema, type ChunkResult } from "../jobs/protocol";
 import { readSettings, type Settings } from "../jobs/settings";
 import { connectStorage, type JobStorage } from "../jobs/storage";
 import { getBatchStatus } from "../jobs/status";
+import { percentile } from "./stats";
 
 /** The run went past its hard timeout, or the stack misbehaved: the benchmark stops. */
 class LoadBenchError extends Error {
@@ -169,9 +170,6 @@ async function listNames(storage: JobStorage, prefix: string): Promise<string[]>
   for await (const blob of storage.renders.listBlobsFlat({ prefix })) names.push(blob.name);
   return names;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 interface RoundResult {
   problems: string[];

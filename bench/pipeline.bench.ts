@@ -10,6 +10,7 @@ import { names, readSettings } from "../jobs/settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../jobs/storage";
 import { getBatchStatus } from "../jobs/status";
 import { standardAssets, standardCard } from "./standard-card";
+import { median } from "./stats";
 import { standardCardsPerSecond } from "./throughput";
 
 const json = process.argv.includes("--json");
@@ -19,7 +20,6 @@ const rounds = 5;
 const log = (line: string) => {
   if (!json) console.log(line);
 };
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
 
 interface HostQueueOptions {
   batchSize: number;
