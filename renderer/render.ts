@@ -64,15 +64,23 @@ async function loadImage(
   return state.images.get(field, name, bytes);
 }
 
-/**
- * Draws and encodes one card. Drawing is synchronous on this thread (a few ms); encoding runs on
- * libuv's pool, so two renders in flight use two cores.
- */
-export async function renderCard(
+/** A drawn, not yet encoded, card. */
+export interface DrawnCard {
+  /** Raw RGBA pixels (straight alpha), `width` × `height`. */
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  drawMs: number;
+  warnings: string[];
+  hasAlpha: boolean;
+}
+
+/** Draws one card into raw pixels: what renderCard encodes (tests inspect it without encoding). */
+export async function drawCard(
   spec: CardSpec,
   assets: AssetBytes = new Map(),
   engine: CanvasEngine = getEngine(),
-): Promise<RenderedCard> {
+): Promise<DrawnCard> {
   const state = stateOf(engine);
   const template = getTemplate(spec.template);
   const [logo, background] = await Promise.all([
@@ -110,12 +118,32 @@ export async function renderCard(
   state.fonts.ensure(`${texts.filter(Boolean).join("\n")} · …`, theme.font);
   template.draw(scene);
   const pixels = engine.pixels(canvas);
-  const drawMs = performance.now() - drawStart;
+  return {
+    pixels,
+    width: outputWidth,
+    height: outputHeight,
+    drawMs: performance.now() - drawStart,
+    warnings: scene.warnings,
+    hasAlpha: backgroundHasAlpha(theme.background),
+  };
+}
+
+/**
+ * Draws and encodes one card. Drawing is synchronous on this thread (a few ms); encoding runs on
+ * libuv's pool, so two renders in flight use two cores.
+ */
+export async function renderCard(
+  spec: CardSpec,
+  assets: AssetBytes = new Map(),
+  engine: CanvasEngine = getEngine(),
+): Promise<RenderedCard> {
+  const drawn = await drawCard(spec, assets, engine);
+  const { pixels, width: outputWidth, height: outputHeight, drawMs } = drawn;
   const encodeStart = performance.now();
   const bytes = await encodePixels(pixels, outputWidth, outputHeight, {
     format: spec.format,
     quality: spec.quality,
-    hasAlpha: backgroundHasAlpha(theme.background),
+    hasAlpha: drawn.hasAlpha,
   });
   return {
     bytes,
@@ -126,6 +154,6 @@ export async function renderCard(
     height: outputHeight,
     drawMs,
     encodeMs: performance.now() - encodeStart,
-    warnings: scene.warnings,
+    warnings: drawn.warnings,
   };
 }

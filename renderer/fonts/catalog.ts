@@ -12,6 +12,8 @@ export interface FontFamilyEntry {
    * the per-range subset files.
    */
   wholeFontStem?: string;
+  /** A colour emoji font: emoji sequences are drawn whole by the first of these that maps them. */
+  colorEmoji?: boolean;
 }
 
 /** Families a card may choose as its primary font (`theme.font`). */
@@ -43,6 +45,7 @@ export const fallbackFonts: readonly FontFamilyEntry[] = [
     // Its range-split files draw nothing on their own (measured: 0 coloured pixels for 🎉 from the
     // subset that lists it); the complete font in the package's "emoji" file draws every emoji.
     wholeFontStem: "noto-color-emoji-emoji",
+    colorEmoji: true,
   },
   { family: "Noto Sans SC", packageName: "@fontsource/noto-sans-sc", weights: [400, 700] },
   { family: "Noto Sans KR", packageName: "@fontsource/noto-sans-kr", weights: [400, 700] },

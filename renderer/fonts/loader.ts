@@ -1,130 +1,29 @@
-// Registers only the font subset files a text needs, found through each @fontsource package's unicode ranges.
-import fs from "node:fs";
-import path from "node:path";
+// Registers only the font subset files a text needs, chosen by the exact code points each file maps.
 import type { CanvasEngine } from "../engine/types";
-import { woff2CodePoints, type CodePointRanges } from "./woff2-cmap";
+import { rangesCover } from "./code-point-ranges";
+import { fontStack, primaryFonts, type PrimaryFontName } from "./catalog";
 import {
-  fallbackFonts,
-  fontStack,
-  primaryFonts,
-  type FontFamilyEntry,
-  type PrimaryFontName,
-} from "./catalog";
+  indexFamily,
+  subsetCodePoints,
+  subsetFiles,
+  type FamilyIndex,
+  type Subset,
+} from "./families";
 
-interface Subset {
-  /** File stem such as `noto-sans-sc-4` or `inter-latin`. */
-  stem: string;
-  /** Inclusive code point ranges, sorted. */
-  ranges: [number, number][];
-}
-
-interface FamilyIndex {
-  entry: FontFamilyEntry;
-  directory: string;
-  subsets: Subset[];
-}
-
-function parseRanges(unicodeRange: string): [number, number][] {
-  return unicodeRange
-    .split(",")
-    .map((part) => part.trim().replace(/^U\+/i, ""))
-    .filter(Boolean)
-    .map((part): [number, number] => {
-      const [low, high] = part.split("-");
-      const start = parseInt(low ?? "", 16);
-      return [start, high ? parseInt(high, 16) : start];
-    })
-    .sort((a, b) => a[0] - b[0]);
-}
-
-function covers(ranges: readonly [number, number][], codePoint: number): boolean {
-  let low = 0;
-  let high = ranges.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const range = ranges[middle];
-    if (!range) break;
-    if (codePoint < range[0]) high = middle - 1;
-    else if (codePoint > range[1]) low = middle + 1;
-    else return true;
-  }
-  return false;
-}
-
-/** The folder of an installed @fontsource package. */
-export function fontPackageDirectory(packageName: string): string {
-  return path.dirname(require.resolve(`${packageName}/package.json`));
-}
-
-const familyIndexes = new Map<string, FamilyIndex>();
-
-function indexFamily(entry: FontFamilyEntry): FamilyIndex {
-  const cached = familyIndexes.get(entry.family);
-  if (cached) return cached;
-  const directory = fontPackageDirectory(entry.packageName);
-  const id = entry.packageName.replace("@fontsource/", "");
-  const unicode = JSON.parse(
-    fs.readFileSync(path.join(directory, "unicode.json"), "utf8"),
-  ) as Record<string, string>;
-  const subsets = entry.wholeFontStem
-    ? [{ stem: entry.wholeFontStem, ranges: parseRanges(Object.values(unicode).join(",")) }]
-    : Object.entries(unicode).map(([key, ranges]) => ({
-        stem: `${id}-${key.replace(/^\[(\d+)\]$/, "$1")}`,
-        ranges: parseRanges(ranges),
-      }));
-  const index = { entry, directory, subsets };
-  familyIndexes.set(entry.family, index);
-  return index;
-}
-
-function nearestWeight(available: readonly number[], wanted: number): number {
-  return available.reduce((best, weight) =>
-    Math.abs(weight - wanted) < Math.abs(best - wanted) ? weight : best,
-  );
-}
-
-function subsetFile(index: FamilyIndex, subset: Subset, weight: number): string {
-  return path.join(
-    index.directory,
-    "files",
-    `${subset.stem}-${nearestWeight(index.entry.weights, weight)}-normal.woff2`,
-  );
-}
-
-/** Every font file cardpress may load: what a deployment package must carry. */
-export function allFontFiles(): string[] {
-  const entries = [...Object.values(primaryFonts), ...fallbackFonts];
-  return entries
-    .flatMap((entry) => {
-      const index = indexFamily(entry);
-      return index.subsets.flatMap((subset) =>
-        entry.weights.map((weight) => subsetFile(index, subset, weight)),
-      );
-    })
-    .filter((file) => fs.existsSync(file));
-}
-
-const fileCodePoints = new Map<string, CodePointRanges | null>();
+export { allFontFiles, fontPackageDirectory } from "./families";
 
 /**
- * Whether a subset file really maps a code point. fontsource's unicode ranges are supersets: Noto
- * Sans SC's list Arabic letters and Hangul its files draw as "NO GLYPH" (measured), so a range
- * match is confirmed against the file's own cmap. Complete fonts are trusted (reading the 5.8 MB
- * emoji font would cost ~130 ms). An unreadable cmap falls back to the declared ranges.
+ * Emoji presentation sequences, after UTS #51's "possible emoji" grammar: flags, keycaps, emoji
+ * with a modifier, VS16 or a tag sequence, default-emoji characters, all joined by ZWJ. Built from
+ * code point properties rather than `\p{RGI_Emoji}`, whose list of sequences is as old as the
+ * Node.js build's ICU: the same text must load the same fonts on every Node.js version.
  */
-function drawsCodePoint(index: FamilyIndex, subset: Subset, codePoint: number): boolean {
-  if (index.entry.wholeFontStem) return true;
-  const file = subsetFile(index, subset, index.entry.weights[0] ?? 400);
-  let ranges = fileCodePoints.get(file);
-  if (ranges === undefined) {
-    try {
-      ranges = woff2CodePoints(fs.readFileSync(file));
-    } catch {
-      ranges = null;
-    }
-    fileCodePoints.set(file, ranges);
-  }
-  return ranges === null || covers(ranges, codePoint);
+const emojiElement = String.raw`(?:\p{RI}\p{RI}|\p{Emoji}(?:\p{EMod}|\uFE0F\u20E3?|\u20E3|[\u{E0020}-\u{E007E}]+\u{E007F})|\p{Emoji_Presentation})`;
+const emojiSequence = new RegExp(`${emojiElement}(?:\u200D${emojiElement})*`, "gu");
+
+/** Joiners and variation selectors: not drawn on their own, only as part of a sequence. */
+function isJoinerOrSelector(codePoint: number): boolean {
+  return codePoint === 0x200d || (codePoint >= 0xfe00 && codePoint <= 0xfe0f);
 }
 
 /** Where in a stack a code point is drawn from. */
@@ -142,38 +41,72 @@ export class FontLoader {
 
   constructor(private readonly engine: CanvasEngine) {}
 
-  private coverageOf(primary: PrimaryFontName, codePoint: number): Coverage | null {
-    const key = `${primary}:${codePoint}`;
+  /**
+   * The first subset of the stack whose files map every one of `codePoints`: first among subsets
+   * whose declared unicode-range lists the first code point (the subset a browser would pick), then
+   * among all, so that a warning means that truly no shipped font maps it.
+   */
+  private coverageOf(
+    primary: PrimaryFontName,
+    codePoints: readonly number[],
+    emojiOnly = false,
+  ): Coverage | null {
+    const key = `${primary}:${emojiOnly ? "emoji" : "any"}:${codePoints.join(",")}`;
     const cached = this.coverage.get(key);
     if (cached !== undefined) return cached;
+    const [first = 0] = codePoints;
+    const mapsAll = (index: FamilyIndex, subset: Subset) => {
+      const mapped = subsetCodePoints(index, subset);
+      return codePoints.every((codePoint) => rangesCover(mapped, codePoint));
+    };
+    const families = fontStack(primary).filter((entry) => !emojiOnly || entry.colorEmoji);
     let found: Coverage | null = null;
-    for (const entry of fontStack(primary)) {
-      const index = indexFamily(entry);
-      const subset = index.subsets.find(
-        (candidate) =>
-          covers(candidate.ranges, codePoint) && drawsCodePoint(index, candidate, codePoint),
-      );
-      if (subset) {
-        found = { index, subset };
-        break;
+    for (const requireDeclared of [true, false]) {
+      for (const entry of families) {
+        const index = indexFamily(entry);
+        const subset = index.subsets.find(
+          (candidate) =>
+            (!requireDeclared || !candidate.declared || rangesCover(candidate.declared, first)) &&
+            mapsAll(index, candidate),
+        );
+        if (subset) {
+          found = { index, subset };
+          break;
+        }
       }
+      if (found) break;
     }
     this.coverage.set(key, found);
     return found;
   }
 
   /**
+   * An emoji sequence (👍🏽, 👨‍👩‍👧, 🇫🇷, 1️⃣, ©️) is drawn whole by one colour emoji font that maps
+   * each of its code points, so that the shaper can form the sequence's glyph; variation selectors
+   * are not in the font's cmap. Returns false when no emoji font maps them all.
+   */
+  private ensureEmoji(sequence: string, primary: PrimaryFontName): boolean {
+    const codePoints = [...sequence]
+      .map((character) => character.codePointAt(0) ?? 0)
+      .filter((codePoint) => codePoint < 0xfe00 || codePoint > 0xfe0f);
+    const coverage = this.coverageOf(primary, codePoints, true);
+    if (coverage) this.register(coverage.index, coverage.subset);
+    return coverage !== null;
+  }
+
+  /**
    * Makes sure every character of `text` can be drawn, in every weight, with the stack of
-   * `primary`. Returns the characters no shipped font covers (they would render as boxes).
+   * `primary`. Returns the characters no shipped font maps (they would render as boxes).
    */
   ensure(text: string, primary: PrimaryFontName): string[] {
     const missing: string[] = [];
-    for (const character of new Set(text)) {
+    const rest = text.replace(emojiSequence, (sequence) =>
+      this.ensureEmoji(sequence, primary) ? "" : sequence,
+    );
+    for (const character of new Set(rest)) {
       const codePoint = character.codePointAt(0) ?? 0;
-      // Controls, joiners and variation selectors are not drawn on their own.
-      if (codePoint < 0x20 || codePoint === 0x200d || (codePoint >= 0xfe00 && codePoint <= 0xfe0f))
-        continue;
-      const coverage = this.coverageOf(primary, codePoint);
+      if (codePoint < 0x20 || isJoinerOrSelector(codePoint)) continue;
+      const coverage = this.coverageOf(primary, [codePoint]);
       if (!coverage) {
         if (!/\s/u.test(character)) missing.push(character);
         continue;
@@ -196,9 +129,7 @@ export class FontLoader {
     if (this.registered.has(alias)) return;
     this.registered.add(alias);
     let registeredAny = false;
-    for (const weight of index.entry.weights) {
-      const file = subsetFile(index, subset, weight);
-      if (!fs.existsSync(file)) continue;
+    for (const file of subsetFiles(index, subset)) {
       this.engine.registerFont(file, alias);
       registeredAny = true;
     }

@@ -1,5 +1,8 @@
 // No missing glyphs: characters from every script and font subset draw as themselves in every text field.
 import { createHash } from "node:crypto";
+import { createNapiEngine } from "../../renderer/engine/napi";
+import { drawCard } from "../../renderer/render";
+import { parseCardSpec } from "../../renderer/spec/validate";
 import { renderPixels } from "../support/pixels";
 
 // One character each from different fontsource subset files and scripts. A missing glyph draws the
@@ -40,4 +43,33 @@ describe("scripts no shipped font draws", () => {
     const pixels = await renderPixels({ title: "สวัสดี Hello" });
     expect(pixels.card.warnings).toEqual([expect.stringContaining("no shipped font has ส")]);
   });
+});
+
+describe("emoji on a card of their own (a new engine: no font loaded before)", () => {
+  it.each(["Great job 👍", "👋 👎 👌 👏 📈", "👍🏽", "👨‍👩‍👧 🇫🇷 1️⃣ ❤️"])(
+    "%s draws in colour without a missing-glyph warning",
+    async (title) => {
+      const drawn = await drawCard(
+        parseCardSpec({
+          title,
+          theme: {
+            background: "#ffffff",
+            foreground: "#000000",
+            accent: "#000000",
+            muted: "#000000",
+          },
+        }),
+        new Map(),
+        createNapiEngine(),
+      );
+      expect(drawn.warnings).toEqual([]);
+      const rgba = new Uint8Array(drawn.pixels);
+      let colourful = 0;
+      for (let offset = 0; offset < rgba.length; offset += 4) {
+        const channels = [rgba[offset] ?? 0, rgba[offset + 1] ?? 0, rgba[offset + 2] ?? 0];
+        if (Math.max(...channels) - Math.min(...channels) > 80) colourful++;
+      }
+      expect(colourful).toBeGreaterThan(500);
+    },
+  );
 });
