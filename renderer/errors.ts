@@ -14,9 +14,13 @@ export class CardpressError extends Error {
 /** The spec or batch file does not match the schema; `issues` lists every field at fault. */
 export class SpecValidationError extends CardpressError {
   override name = "SpecValidationError";
-  constructor(readonly issues: SpecIssue[]) {
+  constructor(
+    readonly issues: SpecIssue[],
+    /** What was invalid, as the message names it: a card spec, or a batch file as a whole. */
+    subject: "card spec" | "batch file" = "card spec",
+  ) {
     super(
-      `invalid card spec: ${issues
+      `invalid ${subject}: ${issues
         .slice(0, 5)
         .map((issue) => `${issue.path || "(root)"}: ${issue.message}`)
         .join("; ")}${issues.length > 5 ? `; and ${issues.length - 5} more` : ""}`,

@@ -3,9 +3,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { mapWithLimit } from "../../jobs/concurrency";
 import { AssetError, isPermanentRenderError, SpecValidationError } from "../../renderer/errors";
-import { assetNamesOf, renderCard } from "../../renderer/render";
-import type { CardSpec } from "../../renderer/spec/schema";
-import { isBatchFile, parseBatchFile, parseCardSpec } from "../../renderer/spec/validate";
+import { renderCard } from "../../renderer/render";
+import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/json-text";
+import { cardId, type CardSpec } from "../../renderer/spec/schema";
+import {
+  formatPath,
+  isBatchFile,
+  parseBatchFile,
+  parseCardSpec,
+} from "../../renderer/spec/validate";
+import { warningLines } from "../cardWarnings";
 import { exitCodes, UserError } from "../exit-codes";
 
 export interface RenderCommandOptions {
@@ -44,20 +51,38 @@ export function readJsonFile(file: string): unknown {
     );
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text, file);
   } catch (error) {
-    throw new UserError(
-      `${file} is not valid JSON (${(error as Error).message}); fix the file and try again`,
-    );
+    if (error instanceof JsonSyntaxError) {
+      throw new UserError(`${error.message}; fix the file and try again`);
+    }
+    throw error;
   }
 }
 
-/** Loads a spec's assets from a folder; a missing or oversized file becomes that item's AssetError. */
-function loadLocalAssets(spec: CardSpec, assetsDir: string): Map<string, Uint8Array> {
+/**
+ * Loads a spec's assets from a folder. A missing file is that item's AssetError, naming the field
+ * (`items[5].logo` in a batch, under `at`) and the file looked for; an oversized or broken one fails
+ * in the renderer's own checks.
+ */
+function loadLocalAssets(
+  spec: CardSpec,
+  assetsDir: string,
+  at: readonly PropertyKey[],
+): Map<string, Uint8Array> {
   const assets = new Map<string, Uint8Array>();
-  for (const name of assetNamesOf(spec)) {
+  for (const field of ["logo", "background"] as const) {
+    const name = spec[field];
+    if (name === undefined) continue;
     const file = path.join(assetsDir, name);
-    if (fs.existsSync(file)) assets.set(name, fs.readFileSync(file));
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      throw new AssetError(
+        formatPath([...at, field]),
+        name,
+        `not found (no file ${file}; asset names resolve against ${assetsDir}, change it with --assets <dir>)`,
+      );
+    }
+    assets.set(name, fs.readFileSync(file));
   }
   return assets;
 }
@@ -76,28 +101,39 @@ export async function renderToFiles(
 ): Promise<FileResult[]> {
   const json = readJsonFile(input);
   const assetsDir = options.assetsDir ?? path.dirname(path.resolve(input));
-  let entries: { id: string; spec?: CardSpec; error?: unknown }[];
+  let entries: { id: string; index?: number; spec?: CardSpec; error?: unknown }[];
   if (isBatchFile(json)) {
     try {
       entries = parseBatchFile(json).items;
     } catch (error) {
-      if (error instanceof SpecValidationError) throw new UserError(`${input}: ${error.message}`);
+      if (error instanceof SpecValidationError) {
+        throw new UserError(`${input}: ${error.message}; fix the file and try again`);
+      }
       throw error;
     }
   } else {
-    const fallbackId = path.basename(input).replace(/\.json$/i, "");
+    // A lone card is named by its own id, even when something else in it is invalid.
+    const ownId =
+      typeof json === "object" && json !== null && "id" in json ? cardId.safeParse(json.id) : null;
+    const id = ownId?.success ? ownId.data : path.basename(input).replace(/\.json$/i, "");
     try {
-      const spec = parseCardSpec(json);
-      entries = [{ id: spec.id ?? fallbackId, spec }];
+      entries = [{ id, spec: parseCardSpec(json) }];
     } catch (error) {
-      entries = [{ id: fallbackId, error }];
+      entries = [{ id, error }];
     }
   }
   fs.mkdirSync(options.outDir, { recursive: true });
   return mapWithLimit(entries, options.concurrency, async (entry): Promise<FileResult> => {
     if (!entry.spec) return describeFailure(entry.id, entry.error);
     try {
-      const card = await renderCard(entry.spec, loadLocalAssets(entry.spec, assetsDir));
+      const card = await renderCard(
+        entry.spec,
+        loadLocalAssets(
+          entry.spec,
+          assetsDir,
+          entry.index === undefined ? [] : ["items", entry.index],
+        ),
+      );
       const file = path.join(options.outDir, `${entry.id}.${card.extension}`);
       await fs.promises.writeFile(file, card.bytes);
       return {
@@ -117,8 +153,14 @@ export async function renderToFiles(
   });
 }
 
+/**
+ * 0 when every card rendered; 1 when some failed and the others rendered; 2 when nothing rendered,
+ * because every card's input was wrong (a lone invalid card, or a batch of them): failures here are
+ * always the input's (invalid spec, missing or unreadable asset), anything else is thrown.
+ */
 export function renderExitCode(results: FileResult[]): number {
-  return results.every((result) => result.ok) ? exitCodes.ok : exitCodes.itemsFailed;
+  if (results.every((result) => result.ok)) return exitCodes.ok;
+  return results.some((result) => result.ok) ? exitCodes.itemsFailed : exitCodes.usage;
 }
 
 export function printRenderResults(results: FileResult[], json: boolean): void {
@@ -131,7 +173,7 @@ export function printRenderResults(results: FileResult[], json: boolean): void {
       console.log(
         `✔ ${result.id} → ${result.file} (${result.width}×${result.height}, ${(result.bytes / 1024).toFixed(0)} KB, ${result.ms} ms)`,
       );
-      for (const warning of result.warnings) console.log(`  ⚠ ${warning}`);
+      for (const line of warningLines(result.warnings)) console.log(line);
     } else {
       console.log(`✖ ${result.id}`);
       for (const error of result.errors)

@@ -1,4 +1,6 @@
-// CSS colour parsing for theme fields: hex, rgb()/rgba() and a few names, into RGBA.
+// CSS colour parsing for theme fields: hex, rgb()/rgba() and the CSS named colours, into exact RGBA.
+import cssColorNames from "color-name";
+import { didYouMean } from "./suggest";
 
 export interface Rgba {
   r: number;
@@ -9,13 +11,26 @@ export interface Rgba {
 }
 
 export const colorExpectation =
-  "a CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb(r g b), rgba(r, g, b, a), white, black or transparent";
+  "a CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb(r g b), rgba(r, g, b, a), a CSS colour name such as red or rebeccapurple, or transparent";
 
-const named: Record<string, Rgba> = {
-  white: { r: 255, g: 255, b: 255, a: 1 },
-  black: { r: 0, g: 0, b: 0, a: 1 },
-  transparent: { r: 0, g: 0, b: 0, a: 0 },
-};
+/** The 148 CSS named colours (CSS Color Module Level 4) plus `transparent`. */
+export const colorNames: readonly string[] = [...Object.keys(cssColorNames), "transparent"];
+
+/**
+ * A CSS colour name's exact value. An own-property check, because `constructor`, `__proto__` or
+ * `toString` are properties of every object, not colours.
+ */
+function namedColor(name: string): Rgba | undefined {
+  if (name === "transparent") return { r: 0, g: 0, b: 0, a: 0 };
+  if (!Object.hasOwn(cssColorNames, name)) return undefined;
+  const [r, g, b] = cssColorNames[name as keyof typeof cssColorNames];
+  return { r, g, b, a: 1 };
+}
+
+/** `; did you mean "green"?` for a misspelt colour name such as `gren`, else nothing. */
+export function colorSuggestion(input: string): string {
+  return /^[a-z]+$/i.test(input.trim()) ? didYouMean(input.trim(), colorNames) : "";
+}
 
 const hexPattern = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const rgbPattern =
@@ -24,7 +39,7 @@ const rgbPattern =
 /** Parses a colour string; returns undefined when it is not one we accept. */
 export function parseColor(input: string): Rgba | undefined {
   const text = input.trim().toLowerCase();
-  const known = named[text];
+  const known = namedColor(text);
   if (known) return known;
   const hex = hexPattern.exec(text)?.[1];
   if (hex) {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { limits } from "../limits";
 import { primaryFontNames } from "../fonts/catalog";
-import { colorExpectation, parseColor } from "./colors";
+import { colorExpectation, colorSuggestion, parseColor } from "./colors";
 import { sizePresetNames, sizePresets } from "./sizes";
 import { themePresetNames } from "./themes";
 
@@ -11,6 +11,23 @@ export type TemplateName = (typeof templateNames)[number];
 
 export const formatNames = ["png", "jpeg", "webp", "avif"] as const;
 export type ImageFormat = (typeof formatNames)[number];
+
+/** Other spellings accepted for a format; the validated spec carries the canonical name. */
+export const formatAliases = { jpg: "jpeg" } as const satisfies Record<string, ImageFormat>;
+const acceptedFormatNames = [...formatNames, ...(Object.keys(formatAliases) as ["jpg"])] as const;
+
+/**
+ * `"$schema"` points an editor at schema/card.schema.json. Every top-level document a user writes
+ * (card spec, batch file, and templates as they land) accepts it; validation drops it, so it never
+ * changes a card's output or hash.
+ */
+export const schemaReferenceField = {
+  $schema: z
+    .string()
+    .max(2048)
+    .optional()
+    .describe("JSON Schema for editors, e.g. ./schema/card.schema.json; ignored when rendering"),
+};
 
 const describeReceived = (value: unknown): string => {
   const text = typeof value === "string" ? JSON.stringify(value) : String(value);
@@ -34,7 +51,8 @@ const text = (max: number) =>
     });
 
 const color = z.string().refine((value) => parseColor(value) !== undefined, {
-  error: (issue) => `expected ${colorExpectation}, received ${describeReceived(issue.input)}`,
+  error: (issue) =>
+    `expected ${colorExpectation}, received ${describeReceived(issue.input)}${colorSuggestion(String(issue.input))}`,
 });
 
 const gradient = z.strictObject({
@@ -69,9 +87,9 @@ const theme = z.strictObject({
 export const assetName = z
   .string()
   .max(limits.maxAssetNameLength)
-  .regex(/^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9][A-Za-z0-9._/-]*$/, {
+  .regex(/^(?!.*\.\.)(?!.*\/\/)(?!.*\/$)[A-Za-z0-9][A-Za-z0-9._/-]*$/, {
     error: (issue) =>
-      `expected an asset name such as "brand/logo.png" (letters, digits, . _ - /; no "..", no URL), received ${describeReceived(issue.input)}`,
+      `expected an asset name such as "brand/logo.png" (letters, digits, . _ - /; starting with a letter or digit, not ending in "/"; no "..", no URL), received ${describeReceived(issue.input)}`,
   });
 
 export const cardId = z
@@ -81,6 +99,15 @@ export const cardId = z
     error: (issue) =>
       `expected an id of letters, digits, ".", "_" or "-" starting with a letter or digit, received ${describeReceived(issue.input)}`,
   });
+
+/**
+ * The card-level `background` names an image. A colour there (`"background": "red"`) is a theme
+ * colour put one level too high: say so instead of looking for an image file called "red".
+ */
+const backgroundImage = assetName.refine((value) => parseColor(value) === undefined, {
+  error: (issue) =>
+    `expected the asset name of a background image, received the colour ${describeReceived(issue.input)}; put colours in theme.background`,
+});
 
 const size = z.union([
   z.enum(sizePresetNames),
@@ -95,7 +122,11 @@ const cardFields = {
   template: z.enum(templateNames).default("classic"),
   size: size.default("og").describe(`preset (${sizePresetNames.join(", ")}) or {width, height}`),
   scale: z.number().min(limits.minScale).max(limits.maxScale).default(1).describe("pixel density"),
-  format: z.enum(formatNames).default("png"),
+  format: z
+    .enum(acceptedFormatNames)
+    .default("png")
+    .transform((format): ImageFormat => (format === "jpg" ? formatAliases.jpg : format))
+    .describe('png, jpeg (or its alias "jpg"), webp or avif'),
   quality: z.int().min(1).max(100).optional().describe("jpeg/webp/avif quality; ignored for png"),
   eyebrow: text(limits.text.eyebrow).optional().describe("small label above the title"),
   title: text(limits.text.title).min(1),
@@ -104,31 +135,46 @@ const cardFields = {
   author: text(limits.text.author).optional(),
   theme: theme.optional(),
   logo: assetName.optional().describe("asset name of a logo image"),
-  background: assetName.optional().describe("asset name of a background image"),
+  background: backgroundImage.optional().describe("asset name of a background image"),
   titleMaxLines: z.int().min(1).max(limits.maxTitleLines).optional(),
   direction: z.enum(["auto", "ltr", "rtl"]).default("auto").describe("text direction"),
 };
 
-/** A complete card spec, as accepted by the renderer. */
-export const cardSpecSchema = z.strictObject(cardFields).superRefine((card, context) => {
+/**
+ * Output-size issues name the field the user can change: `scale` when it is above 1, else `size`
+ * (a scale of 1 cannot be lowered, so "lower scale" would be no advice at all).
+ */
+function checkOutputSize(
+  card: { size: z.output<typeof size>; scale: number },
+  context: z.RefinementCtx,
+): void {
   const { width, height } = typeof card.size === "string" ? sizePresets[card.size] : card.size;
   const outWidth = Math.round(width * card.scale);
   const outHeight = Math.round(height * card.scale);
+  const scaled = card.scale > limits.minScale;
+  const field = scaled ? "scale" : "size";
+  const input = `${typeof card.size === "string" ? `size "${card.size}" (${width}×${height})` : `size ${width}×${height}`}${scaled ? ` at scale ${card.scale}` : ""}`;
+  const advice = scaled ? "lower scale or size" : "choose a smaller size";
   if (outWidth > limits.maxOutputSide || outHeight > limits.maxOutputSide) {
     context.addIssue({
       code: "custom",
-      path: ["scale"],
-      message: `output ${outWidth}×${outHeight} exceeds the largest side of ${limits.maxOutputSide} px; lower scale or size`,
+      path: [field],
+      message: `output ${outWidth}×${outHeight} from ${input} exceeds the largest side of ${limits.maxOutputSide.toLocaleString("en-US")} px; ${advice}`,
     });
   }
   if (outWidth * outHeight > limits.maxOutputPixels) {
     context.addIssue({
       code: "custom",
-      path: ["scale"],
-      message: `output ${outWidth}×${outHeight} = ${(outWidth * outHeight).toLocaleString("en-US")} px exceeds the limit of ${limits.maxOutputPixels.toLocaleString("en-US")} px; lower scale or size`,
+      path: [field],
+      message: `output ${outWidth}×${outHeight} = ${(outWidth * outHeight).toLocaleString("en-US")} px from ${input} exceeds the limit of ${limits.maxOutputPixels.toLocaleString("en-US")} px; ${advice}`,
     });
   }
-});
+}
+
+/** A complete card spec, as accepted by the renderer (`$schema` is accepted and dropped by parseCardSpec). */
+export const cardSpecSchema = z
+  .strictObject({ ...schemaReferenceField, ...cardFields })
+  .superRefine(checkOutputSize);
 
 /** Card fields shared by a batch's items (everything optional). */
 export const cardDefaultsSchema = z.strictObject(cardFields).partial();
@@ -137,18 +183,20 @@ export const cardDefaultsSchema = z.strictObject(cardFields).partial();
 export const batchItemSchema = z.strictObject(cardFields).partial().extend({ id: cardId });
 
 export const batchFileSchema = z.strictObject({
+  ...schemaReferenceField,
   defaults: cardDefaultsSchema.optional(),
   items: z.array(z.unknown()).min(1).max(limits.maxItemsPerBatch),
   metadata: z
     .record(z.string().max(64), z.string().max(limits.maxMetadataValueLength))
     .refine((record) => Object.keys(record).length <= limits.maxMetadataEntries, {
-      error: `expected at most ${limits.maxMetadataEntries} entries`,
+      error: (issue) =>
+        `expected at most ${limits.maxMetadataEntries} entries, received ${Object.keys(issue.input as object).length}`,
     })
     .optional(),
   ttlHours: z.number().positive().optional().describe("hours to keep this batch's outputs"),
 });
 
 export type CardSpecInput = z.input<typeof cardSpecSchema>;
-export type CardSpec = z.output<typeof cardSpecSchema>;
+export type CardSpec = Omit<z.output<typeof cardSpecSchema>, "$schema">;
 export type CardDefaults = z.input<typeof cardDefaultsSchema>;
 export type BatchFileInput = z.input<typeof batchFileSchema>;

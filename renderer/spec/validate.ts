@@ -1,9 +1,18 @@
 // Validating card specs and batch files: zod issues become field-path errors; batch items fail one by one.
-import type { z } from "zod";
+import { z } from "zod";
 import { SpecValidationError, type SpecIssue } from "../errors";
-import { batchFileSchema, batchItemSchema, cardId, cardSpecSchema, type CardSpec } from "./schema";
+import {
+  batchFileSchema,
+  batchItemSchema,
+  cardId,
+  cardSpecSchema,
+  schemaReferenceField,
+  type CardSpec,
+} from "./schema";
+import { didYouMean, nearestName } from "./suggest";
 
 type ZodIssue = z.core.$ZodIssue;
+type AnySchema = z.core.$ZodType;
 
 /** Formats a zod path as `items[3].theme.background`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -20,14 +29,82 @@ function describeType(value: unknown): string {
   return typeof value;
 }
 
+/** Looks through optional, default and pipe wrappers to the schema that gives a value its shape. */
+function unwrap(schema: AnySchema): AnySchema {
+  let current = schema;
+  for (;;) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodReadonly ||
+      current instanceof z.ZodCatch
+    ) {
+      current = current.def.innerType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.def.in;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** The field names an object at `path` inside `schema` may have (every branch of a union). */
+export function fieldNamesAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+  const current = unwrap(schema);
+  if (current instanceof z.ZodUnion) {
+    return [...new Set(current.def.options.flatMap((option) => fieldNamesAt(option, path)))];
+  }
+  const [head, ...rest] = path;
+  if (head === undefined) return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+  if (current instanceof z.ZodObject && typeof head === "string") {
+    const shape = current.shape as Record<string, AnySchema>;
+    return Object.hasOwn(shape, head) ? fieldNamesAt(shape[head] as AnySchema, rest) : [];
+  }
+  if (current instanceof z.ZodArray && typeof head === "number") {
+    return fieldNamesAt(current.def.element, rest);
+  }
+  if (current instanceof z.ZodRecord) return fieldNamesAt(current.def.valueType, rest);
+  return [];
+}
+
+/** Where the issues came from: the schema that was checked, and where its value sits in the file. */
+interface IssueSource {
+  schema: AnySchema;
+  /** Path of the checked value in the user's file (e.g. `items[3]`), put before every issue path. */
+  prefix?: readonly PropertyKey[];
+  /** Path of these issues' parent inside `schema` (set when descending into a union's branch). */
+  within?: readonly PropertyKey[];
+}
+
+const cardFieldNames = Object.keys(cardSpecSchema.shape).filter((name) => name !== "$schema");
+const batchOnlyFieldNames = Object.keys(batchFileSchema.shape).filter(
+  (name) => !Object.hasOwn(schemaReferenceField, name),
+);
+
+function unknownFieldMessage(key: string, known: readonly string[], source: IssueSource): string {
+  // Own properties only: a key such as "toString" is in every object.
+  if (Object.hasOwn(schemaReferenceField, key)) {
+    return `"${key}" belongs at the top of the file (it names the JSON Schema for editors), not here`;
+  }
+  const suggestion = didYouMean(key, known);
+  if (suggestion) return `unknown field${suggestion}`;
+  if (source.schema === batchFileSchema && !source.within?.length && cardFieldNames.includes(key)) {
+    return `unknown field at the top of a batch file: card fields go in "defaults" (for every item) or in each item of "items"`;
+  }
+  const listed = known.filter((name) => name !== "$schema");
+  return `unknown field (remove it or check its spelling)${listed.length ? `; expected one of ${listed.join(", ")}` : ""}`;
+}
+
 /** Flattens zod issues into readable ones; union failures report the branch that got furthest. */
-export function toSpecIssues(
-  issues: readonly ZodIssue[],
-  prefix: readonly PropertyKey[] = [],
-): SpecIssue[] {
+export function toSpecIssues(issues: readonly ZodIssue[], source: IssueSource): SpecIssue[] {
+  const prefix = source.prefix ?? [];
+  const within = source.within ?? [];
   const result: SpecIssue[] = [];
   for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
+    const inSchema = [...within, ...issue.path];
+    const path = [...prefix, ...inSchema];
     if (issue.code === "invalid_union") {
       // A branch that failed only on the value's type was the wrong branch: report the others.
       const branches = issue.errors.filter(
@@ -39,7 +116,7 @@ export function toSpecIssues(
           ),
       );
       if (branches.length === 1 && branches[0]) {
-        result.push(...toSpecIssues(branches[0], path));
+        result.push(...toSpecIssues(branches[0], { ...source, within: inSchema }));
       } else {
         result.push({
           path: formatPath(path),
@@ -49,12 +126,24 @@ export function toSpecIssues(
       continue;
     }
     if (issue.code === "unrecognized_keys") {
+      const known = fieldNamesAt(source.schema, inSchema);
       for (const key of issue.keys) {
         result.push({
           path: formatPath([...path, key]),
-          message: "unknown field (remove it or check its spelling)",
+          message: unknownFieldMessage(key, known, { ...source, within: inSchema }),
         });
       }
+      continue;
+    }
+    if (issue.code === "invalid_value" && issue.values.length > 1) {
+      const options = issue.values.map((value) => JSON.stringify(value));
+      const received = issue.input;
+      result.push({
+        path: formatPath(path),
+        message:
+          `expected one of ${options.join(", ")}, received ${describeValue(received)}` +
+          (typeof received === "string" ? didYouMean(received, issue.values.map(String)) : ""),
+      });
       continue;
     }
     if (issue.code === "invalid_type" && issue.input === undefined) {
@@ -69,18 +158,30 @@ export function toSpecIssues(
   return result;
 }
 
+function describeValue(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return describeType(value);
+}
+
+/** How big a value was, for a length limit: `301 characters`, `1,001 items`. */
+function describeSize(value: unknown): string | undefined {
+  const count = (n: number, unit: string) =>
+    `${n.toLocaleString("en-US")} ${unit}${n === 1 ? "" : "s"}`;
+  // zod's own string limits count UTF-16 units, so the count here does too.
+  if (typeof value === "string") return count(value.length, "character");
+  if (Array.isArray(value)) return count(value.length, "item");
+  return undefined;
+}
+
 /** Zod's own messages say what was expected; add what was received where they do not. */
 function withReceived(issue: ZodIssue): string {
   if (issue.code === "custom" || issue.message.includes("received") || issue.input === undefined)
     return issue.message;
-  const value = issue.input;
-  const shown =
-    typeof value === "number" || typeof value === "boolean"
-      ? String(value)
-      : typeof value === "string"
-        ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-        : describeType(value);
-  return `${issue.message}, received ${shown}`;
+  const size =
+    issue.code === "too_big" || issue.code === "too_small" ? describeSize(issue.input) : undefined;
+  return `${issue.message}, received ${size ?? describeValue(issue.input)}`;
 }
 
 function unionExpectation(issue: Extract<ZodIssue, { code: "invalid_union" }>): string {
@@ -93,8 +194,15 @@ function unionExpectation(issue: Extract<ZodIssue, { code: "invalid_union" }>): 
 /** Validates one complete card spec; throws SpecValidationError naming every bad field. */
 export function parseCardSpec(input: unknown, prefix: readonly PropertyKey[] = []): CardSpec {
   const parsed = cardSpecSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) throw new SpecValidationError(toSpecIssues(parsed.error.issues, prefix));
-  return parsed.data;
+  if (!parsed.success) {
+    throw new SpecValidationError(
+      toSpecIssues(parsed.error.issues, { schema: cardSpecSchema, prefix }),
+    );
+  }
+  // `$schema` only tells editors where the schema is: it must not reach the renderer or the hash.
+  const spec: CardSpec & { $schema?: string } = { ...parsed.data };
+  delete spec.$schema;
+  return spec;
 }
 
 export interface BatchItemResult {
@@ -111,6 +219,11 @@ export interface ParsedBatch {
   ttlHours?: number;
 }
 
+export interface ParseBatchOptions {
+  /** Id of a lone card given instead of a batch when it has no `id` of its own (default `card`). */
+  singleCardId?: string;
+}
+
 type PlainObject = Record<string, unknown>;
 const isPlainObject = (value: unknown): value is PlainObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -125,12 +238,98 @@ export function mergeOverDefaults(defaults: PlainObject, item: PlainObject): Pla
 }
 
 /**
- * Validates a batch file. Problems with the file as a whole throw; each item is validated on its
- * own so that valid items still render when others are invalid.
+ * An issue about a field the item inherited from `defaults` says so; an output-size issue blamed
+ * on an inherited `scale` moves to the item's own `size`, the field the item's author wrote.
  */
-export function parseBatchFile(input: unknown): ParsedBatch {
+function blameOwnFields(
+  issues: readonly SpecIssue[],
+  itemPath: string,
+  item: PlainObject,
+  defaults: PlainObject,
+): SpecIssue[] {
+  return issues.map((issue) => {
+    const field = /^[^.[]+/.exec(issue.path.slice(itemPath.length + 1))?.[0];
+    if (
+      !field ||
+      !issue.path.startsWith(`${itemPath}.`) ||
+      Object.hasOwn(item, field) ||
+      !Object.hasOwn(defaults, field)
+    )
+      return issue;
+    const inherited = `${field} ${JSON.stringify(defaults[field])} comes from defaults`;
+    if (field === "scale" && Object.hasOwn(item, "size")) {
+      return { path: `${itemPath}.size`, message: `${issue.message} (${inherited})` };
+    }
+    return { ...issue, message: `${issue.message} (${inherited})` };
+  });
+}
+
+/**
+ * A lone card where a batch was expected: a plain object with no batch field (`items`,
+ * `defaults`, `metadata`, `ttlHours`) and no misspelling of one (`item`, `default`).
+ */
+function isLoneCard(input: PlainObject): boolean {
+  return Object.keys(input).every(
+    (key) =>
+      !batchOnlyFieldNames.includes(key) &&
+      (cardFieldNames.includes(key) || nearestName(key, batchOnlyFieldNames) === undefined),
+  );
+}
+
+/** A lone card as a batch of one; its issues keep the card's own paths (`title`, not `items[0].title`). */
+function parseLoneCard(card: PlainObject, fallbackId: string): ParsedBatch {
+  const ownId = cardId.safeParse(card.id).success ? (card.id as string) : undefined;
+  const id = ownId ?? fallbackId;
+  try {
+    return {
+      items: [
+        { index: 0, id, spec: parseCardSpec(Object.hasOwn(card, "id") ? card : { ...card, id }) },
+      ],
+      metadata: {},
+    };
+  } catch (error) {
+    if (error instanceof SpecValidationError)
+      return { items: [{ index: 0, id, error }], metadata: {} };
+    throw error;
+  }
+}
+
+/** Batch-level mistakes that deserve one sentence rather than a list of unknown fields. */
+function shapeMistake(input: unknown): SpecIssue | undefined {
+  if (Array.isArray(input)) {
+    return {
+      path: "",
+      message: `expected a batch file object { "items": [ … ] }, received an array; put the array in "items"`,
+    };
+  }
+  if (!isPlainObject(input) || Object.hasOwn(input, "items")) return undefined;
+  const cardFields = Object.keys(input).filter((key) => cardFieldNames.includes(key));
+  const batchFields = Object.keys(input).filter((key) => batchOnlyFieldNames.includes(key));
+  if (!cardFields.length || !batchFields.length) return undefined;
+  return {
+    path: "",
+    message: `this is a card, not a batch: wrap it in "items" ({ "items": [ { …card… } ] }); it has card fields (${cardFields.join(", ")}) and batch fields (${batchFields.join(", ")}) but no "items"`,
+  };
+}
+
+/**
+ * Validates a batch file. Problems with the file as a whole throw; each item is validated on its
+ * own so that valid items still render when others are invalid. A lone card (what `render` and
+ * `POST /api/render` take) is accepted as a batch of one.
+ */
+export function parseBatchFile(input: unknown, options: ParseBatchOptions = {}): ParsedBatch {
+  if (isPlainObject(input) && isLoneCard(input)) {
+    return parseLoneCard(input, options.singleCardId ?? "card");
+  }
+  const mistake = shapeMistake(input);
+  if (mistake) throw new SpecValidationError([mistake], "batch file");
   const parsed = batchFileSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) throw new SpecValidationError(toSpecIssues(parsed.error.issues));
+  if (!parsed.success) {
+    throw new SpecValidationError(
+      toSpecIssues(parsed.error.issues, { schema: batchFileSchema }),
+      "batch file",
+    );
+  }
   const defaults: PlainObject =
     isPlainObject(input) && isPlainObject(input.defaults) ? input.defaults : {};
   const firstIndexOfId = new Map<string, number>();
@@ -145,7 +344,9 @@ export function parseBatchFile(input: unknown): ParsedBatch {
     }
     const itemCheck = batchItemSchema.safeParse(raw, { reportInput: true });
     const id = cardId.safeParse(raw.id).success ? (raw.id as string) : fallbackId;
-    const issues = itemCheck.success ? [] : toSpecIssues(itemCheck.error.issues, path);
+    const issues = itemCheck.success
+      ? []
+      : toSpecIssues(itemCheck.error.issues, { schema: batchItemSchema, prefix: path });
     if (itemCheck.success) {
       const first = firstIndexOfId.get(id);
       if (first !== undefined) {
@@ -161,8 +362,9 @@ export function parseBatchFile(input: unknown): ParsedBatch {
     try {
       return { index, id, spec: parseCardSpec(mergeOverDefaults(defaults, raw), path) };
     } catch (error) {
-      if (error instanceof SpecValidationError) return { index, id, error };
-      throw error;
+      if (!(error instanceof SpecValidationError)) throw error;
+      const blamed = blameOwnFields(error.issues, formatPath(path), raw, defaults);
+      return { index, id, error: new SpecValidationError(blamed) };
     }
   });
   return {

@@ -1,10 +1,10 @@
-// `cardpress render`: local files from a spec or batch; invalid items reported, exit code 1 when any failed.
+// `cardpress render`: local files from a spec or batch; invalid items reported, exit 1 when some failed, 2 when nothing could render.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { renderToFiles } from "../../cli/commands/render";
+import { renderExitCode, renderToFiles } from "../../cli/commands/render";
 
 const root = path.join(__dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
@@ -70,12 +70,80 @@ describe("cardpress render", () => {
     expect(fs.existsSync(path.join(outDir, "hello.png"))).toBe(true);
   });
 
-  it("gives one clear sentence and exit 2 for a file that is not JSON", () => {
+  it("gives one clear sentence and exit 2 for a file that is not JSON, with line and column", () => {
     const broken = path.join(outDir, "broken.json");
-    fs.writeFileSync(broken, "{ not json");
+    fs.writeFileSync(broken, '{\n  "title": "Hi"\n  "subtitle": "there"\n}\n');
     const run = runCli(["render", broken, "-o", outDir]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^cardpress: .*broken\.json is not valid JSON .*fix the file/m);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).toBe(
+      `cardpress: ${broken}:3:3: invalid JSON: expected "," or "}" after a property value, found "\\"subtitle\\""; fix the file and try again\n`,
+    );
+  });
+
+  it("exits 2 for a lone invalid card, labelled by its id, with a suggestion", () => {
+    const file = path.join(outDir, "one.json");
+    fs.writeFileSync(file, JSON.stringify({ id: "launch", titel: "Hi", format: "jpg" }));
+    const run = runCli(["render", file, "-o", outDir]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe(
+      [
+        "✖ launch",
+        "  title: required field is missing (expected string)",
+        '  titel: unknown field; did you mean "title"?',
+        "0 rendered, 1 failed",
+        "",
+      ].join("\n"),
+    );
+    const json = runCli(["render", file, "-o", outDir, "--json"]);
+    expect(json.status).toBe(2);
+    expect((JSON.parse(json.stdout) as { results: { id: string }[] }).results[0]?.id).toBe(
+      "launch",
+    );
+  });
+
+  it("exits 2 when no card of a batch could render, 1 when only some failed", async () => {
+    const batch = path.join(outDir, "all-invalid.json");
+    fs.writeFileSync(
+      batch,
+      JSON.stringify({
+        items: [
+          { id: "a", titel: "x" },
+          { id: "b", title: "x", format: "gif" },
+        ],
+      }),
+    );
+    const results = await renderToFiles(batch, { outDir, concurrency: 1 });
+    expect(results.map((result) => result.ok)).toEqual([false, false]);
+    expect(renderExitCode(results)).toBe(2);
+    const [invalid] = results;
+    expect(
+      renderExitCode([
+        { id: "ok", ok: true, file: "ok.png", bytes: 1, width: 1, height: 1, ms: 1, warnings: [] },
+        ...(invalid ? [invalid] : []),
+      ]),
+    ).toBe(1);
+  });
+
+  it("renders a card and a batch that carry the README's $schema, and jpg as JPEG", async () => {
+    const card = path.join(outDir, "card.json");
+    fs.writeFileSync(
+      card,
+      JSON.stringify({ $schema: "./schema/card.schema.json", id: "solo", title: "Hi" }),
+    );
+    const batch = path.join(outDir, "batch.json");
+    fs.writeFileSync(
+      batch,
+      JSON.stringify({
+        $schema: "./schema/card.schema.json",
+        defaults: { theme: { background: "rebeccapurple" } },
+        items: [{ id: "photo", title: "Hi", format: "jpg" }],
+      }),
+    );
+    for (const file of [card, batch]) {
+      const run = runCli(["render", file, "-o", outDir]);
+      expect([run.status, run.stderr]).toEqual([0, ""]);
+    }
+    expect((await sharp(path.join(outDir, "solo.png")).metadata()).format).toBe("png");
+    expect((await sharp(path.join(outDir, "photo.jpg")).metadata()).format).toBe("jpeg");
   });
 });
