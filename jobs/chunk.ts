@@ -180,7 +180,7 @@ export async function renderChunkItem(
 
   let rendered;
   try {
-    rendered = await renderCard(spec, await loadAssets(spec));
+    rendered = await renderCard(spec, await loadAssets(spec, ["items", item.index]));
   } catch (error) {
     if (isPermanentRenderError(error)) return failed(item, error);
     // Storage trouble and a missing canvas engine can go away: let the host retry the message.

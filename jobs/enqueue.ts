@@ -1,5 +1,6 @@
 // Batch file in, batch record and chunk messages out: validation, chunking, claim checks, queueing.
-import { parseBatchFile } from "../renderer/spec/validate";
+import { formatPath, parseBatchFile } from "../renderer/spec/validate";
+import { assetFieldsOf, requireAssets } from "./assets";
 import { writeJsonBlob } from "./blobJson";
 import { mapWithLimit } from "./concurrency";
 import { storageCall } from "./errors";
@@ -72,8 +73,10 @@ export function planChunks(
 }
 
 /**
- * Validates a batch file and queues it. Batch-level problems throw SpecValidationError; invalid
- * items are recorded as failed and the rest is rendered. Order matters for pruning and workers:
+ * Validates a batch file and queues it. Batch-level problems throw SpecValidationError; a valid card
+ * naming an asset the `assets` container does not hold throws MissingAssetsError (every such
+ * reference, nothing queued); invalid items are recorded as failed and the rest is rendered.
+ * Order matters for pruning and workers:
  * expiry marker, then batch record and claim checks, then messages — so every message finds its
  * record and every stored batch has a marker.
  */
@@ -104,6 +107,16 @@ export async function enqueueBatch(
 
   const accepted = parsed.items.flatMap((item) =>
     item.spec ? [{ index: item.index, id: item.id, spec: item.spec }] : [],
+  );
+  // Checked before anything is written: such a batch would be accepted only to fail card by card.
+  await requireAssets(
+    storage,
+    accepted.flatMap((item) =>
+      assetFieldsOf(item.spec).map(({ field, asset }) => ({
+        path: formatPath(["items", item.index, field]),
+        asset,
+      })),
+    ),
   );
   const rejected = parsed.items.flatMap((item) =>
     item.error ? [{ index: item.index, id: item.id, error: toItemError(item.error) }] : [],

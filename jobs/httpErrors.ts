@@ -1,5 +1,6 @@
 // HTTP answers for errors: 4xx for the caller's mistakes (with the fields at fault), 5xx only for ours, no stacks.
 import { AssetError, SpecValidationError, type SpecIssue } from "../renderer/errors";
+import { InvalidAssetError, InvalidAssetNameError, MissingAssetsError } from "./assets";
 import {
   BatchNotFoundError,
   InvalidBatchIdError,
@@ -20,7 +21,13 @@ export class RequestBodyError extends JobError {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: SpecIssue[] };
+  error: {
+    code: string;
+    message: string;
+    fields?: SpecIssue[];
+    /** With `missing_assets`: the asset names not found in the `assets` container. */
+    missingAssets?: string[];
+  };
 }
 
 export interface HttpError {
@@ -35,9 +42,10 @@ const answer = (
   code: string,
   message: string,
   fields?: SpecIssue[],
+  extra: Partial<ErrorBody["error"]> = {},
 ): HttpError => ({
   status,
-  body: { error: { code, message, ...(fields ? { fields } : {}) } },
+  body: { error: { code, message, ...(fields ? { fields } : {}), ...extra } },
   ours: status >= 500,
 });
 
@@ -49,6 +57,19 @@ export function toHttpError(error: unknown, invocationId: string): HttpError {
     return answer(error.status, "invalid_request", error.message);
   if (error instanceof InvalidBatchIdError) return answer(400, "invalid_batch_id", error.message);
   if (error instanceof BatchNotFoundError) return answer(404, "batch_not_found", error.message);
+  if (error instanceof MissingAssetsError) {
+    const fields = error.references.map((reference) => ({
+      path: reference.path,
+      message: `asset ${JSON.stringify(reference.asset)} not found in the assets container`,
+    }));
+    return answer(400, "missing_assets", error.message, fields, {
+      missingAssets: error.missing,
+    });
+  }
+  if (error instanceof InvalidAssetNameError) {
+    return answer(400, "invalid_asset_name", error.message);
+  }
+  if (error instanceof InvalidAssetError) return answer(422, "invalid_asset", error.message);
   if (error instanceof AssetError) {
     return answer(422, "asset", error.message, [{ path: error.field, message: error.message }]);
   }

@@ -6,7 +6,7 @@ export const httpRoutePrefix = "api";
 
 export type HttpTriggerDefinition = {
   kind: "http";
-  methods: ("GET" | "POST")[];
+  methods: ("GET" | "POST" | "PUT")[];
   route: string;
   authLevel: "anonymous" | "function";
 };
@@ -27,6 +27,8 @@ export const triggers = {
   renderCardHttp: { kind: "http", methods: ["POST"], route: "render", authLevel: "function" },
   createBatch: { kind: "http", methods: ["POST"], route: "batches", authLevel: "function" },
   getBatch: { kind: "http", methods: ["GET"], route: "batches/{id}", authLevel: "function" },
+  /** `{*name}` (catch-all): asset names may hold "/", e.g. PUT /api/assets/brand/logo.png. */
+  putAsset: { kind: "http", methods: ["PUT"], route: "assets/{*name}", authLevel: "function" },
   health: { kind: "http", methods: ["GET"], route: "health", authLevel: "anonymous" },
 } as const satisfies Record<
   string,

@@ -1,19 +1,29 @@
 // `cardpress enqueue <batch.json>`: uploads the batch's local assets, then validates and queues the batch.
 import fs from "node:fs";
 import path from "node:path";
-import { storageCall } from "../../jobs/errors";
+import {
+  assetFieldsOf,
+  checkAssetBytes,
+  InvalidAssetError,
+  MissingAssetsError,
+  writeCheckedAsset,
+  type CheckedAsset,
+} from "../../jobs/assets";
 import { enqueueBatch, type EnqueuedBatch } from "../../jobs/enqueue";
-import { readSettings } from "../../jobs/settings";
+import { names, readSettings } from "../../jobs/settings";
 import { ensureStorageResources, type JobStorage } from "../../jobs/storage";
-import { assetNamesOf } from "../../renderer/render";
+import { limits } from "../../renderer/limits";
 import { parseBatchFile } from "../../renderer/spec/validate";
+import { UserError } from "../exit-codes";
 import { note } from "../output";
 import { readJsonFile } from "./render";
 
 export interface AssetUpload {
-  /** Asset names uploaded to the `assets` container. */
+  /** Asset names stored from local files (written, or already in storage with the same bytes). */
   uploaded: string[];
-  /** Names no local file exists for (those cards fail with "not found", unless already uploaded). */
+  /** Of `uploaded`, those storage already held byte for byte: nothing was written. */
+  unchanged: string[];
+  /** Names with no local file: the batch uses the asset already in storage (enqueue fails if there is none). */
   missing: string[];
 }
 
@@ -24,7 +34,9 @@ export interface EnqueueResult extends EnqueuedBatch {
 
 /**
  * Asset names in specs resolve relative to the batch file's folder (as `cardpress render` does);
- * each is uploaded under its name, so the worker's lookup by name finds it.
+ * each is uploaded under its name, so the worker's lookup by name finds it. Every local file is
+ * checked as the worker would (size, format, a complete decode) before anything is uploaded: a
+ * bad one is a UserError naming the file. Unchanged assets are not written again.
  */
 export async function uploadBatchAssets(
   storage: JobStorage,
@@ -34,41 +46,89 @@ export async function uploadBatchAssets(
   // Validation errors surface here already, before anything is uploaded.
   const parsed = parseBatchFile(batchFile);
   const assetNames = new Set(
-    parsed.items.flatMap((item) => (item.spec ? assetNamesOf(item.spec) : [])),
+    parsed.items.flatMap((item) =>
+      item.spec ? assetFieldsOf(item.spec).map(({ asset }) => asset) : [],
+    ),
   );
-  const upload: AssetUpload = { uploaded: [], missing: [] };
+  const missing: string[] = [];
+  const problems: string[] = [];
+  const local: { name: string; bytes: Buffer; checked: CheckedAsset }[] = [];
   for (const name of assetNames) {
     const file = path.join(baseDir, name);
-    if (!fs.existsSync(file)) {
-      upload.missing.push(name);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) {
+      missing.push(name);
       continue;
     }
-    await storageCall(`uploading asset ${name}`, () =>
-      storage.assets.getBlockBlobClient(name).uploadFile(file),
+    if (stat.size > limits.maxAssetBytes) {
+      problems.push(
+        `${file} is ${stat.size.toLocaleString("en-US")} bytes; expected at most ${limits.maxAssetBytes.toLocaleString("en-US")}`,
+      );
+      continue;
+    }
+    const bytes = fs.readFileSync(file);
+    try {
+      local.push({ name, bytes, checked: await checkAssetBytes(name, bytes) });
+    } catch (error) {
+      if (!(error instanceof InvalidAssetError)) throw error;
+      problems.push(`${file}: ${error.message}`);
+    }
+  }
+  if (problems.length) {
+    throw new UserError(
+      `${problems.length === 1 ? "an asset is" : `${problems.length} assets are`} not usable, nothing was uploaded or queued:\n  ${problems.join("\n  ")}\nreplace ${problems.length === 1 ? "it" : "them"} with a PNG, JPEG, WebP or GIF image`,
     );
+  }
+  const upload: AssetUpload = { uploaded: [], unchanged: [], missing };
+  for (const { name, bytes, checked } of local) {
+    const stored = await writeCheckedAsset(storage, name, bytes, checked);
     upload.uploaded.push(name);
+    if (stored.status === "unchanged") upload.unchanged.push(name);
   }
   return upload;
 }
 
+/** A batch naming assets neither next to it nor in storage: says where each was looked for. */
+function missingAssetsError(error: MissingAssetsError, file: string, baseDir: string): UserError {
+  const lines = error.missing.map((asset) => {
+    const paths = error.references
+      .filter((reference) => reference.asset === asset)
+      .map((reference) => reference.path);
+    const shown =
+      paths.slice(0, 3).join(", ") + (paths.length > 3 ? `, and ${paths.length - 3} more` : "");
+    return `${JSON.stringify(asset)} (${shown}): no file ${path.join(baseDir, asset)}, no blob in container "${names.containers.assets}"`;
+  });
+  return new UserError(
+    `${file} names ${lines.length === 1 ? "an asset" : `${lines.length} assets`} that cannot be found, nothing was queued:\n  ${lines.join("\n  ")}\nput the files next to the batch file (names resolve against ${baseDir}) or upload them first`,
+  );
+}
+
 export async function enqueueFile(storage: JobStorage, file: string): Promise<EnqueueResult> {
   const batchFile = readJsonFile(file);
+  const baseDir = path.dirname(path.resolve(file));
   await ensureStorageResources(storage);
-  const assets = await uploadBatchAssets(storage, batchFile, path.dirname(path.resolve(file)));
-  const batch = await enqueueBatch(storage, batchFile, { settings: readSettings() });
-  return { file, assets, ...batch };
+  const assets = await uploadBatchAssets(storage, batchFile, baseDir);
+  try {
+    const batch = await enqueueBatch(storage, batchFile, { settings: readSettings() });
+    return { file, assets, ...batch };
+  } catch (error) {
+    if (error instanceof MissingAssetsError) throw missingAssetsError(error, file, baseDir);
+    throw error;
+  }
 }
 
 export function printEnqueued(result: EnqueueResult): void {
   for (const name of result.assets.missing) {
     note(
-      `cardpress: warning: asset ${name} has no file next to ${result.file}; cards using it fail unless it is already in storage`,
+      `cardpress: asset ${name} has no file next to ${result.file}; using the one already in storage`,
     );
   }
   for (const warning of result.warnings) note(`cardpress: warning: ${warning}`);
+  const { uploaded, unchanged } = result.assets;
   console.log(
     `batch ${result.batchId}: ${result.accepted}/${result.total} cards queued in ${result.chunkCount} chunks` +
-      `${result.rejected.length ? `, ${result.rejected.length} rejected` : ""}; ${result.assets.uploaded.length} assets uploaded`,
+      `${result.rejected.length ? `, ${result.rejected.length} rejected` : ""}; ${uploaded.length} assets uploaded` +
+      `${unchanged.length ? ` (${unchanged.length} unchanged)` : ""}`,
   );
   for (const item of result.rejected) console.log(`  ✖ ${item.id}: ${item.error.message}`);
 }

@@ -32,16 +32,29 @@ export interface HttpServerOptions {
 /** The host's request body limit (100 MB); the handlers apply their own, smaller ones. */
 const maxBodyBytes = 100 * 1024 * 1024;
 
-/** Matches `batches/{id}` (and `{id?}`) against a path's segments; returns the route parameters. */
+/**
+ * Matches `batches/{id}` (and `{id?}`, and a last `{*rest}` that takes the remaining segments,
+ * joined by "/") against a path's segments; returns the route parameters.
+ */
 export function matchRoute(
   template: string,
   segments: string[],
 ): Record<string, string> | undefined {
   const parts = template.split("/").filter(Boolean);
-  if (segments.length > parts.length) return undefined;
+  const catchAll = /^\{\*(\w+)\}$/.exec(parts.at(-1) ?? "");
+  if (segments.length > parts.length && !catchAll) return undefined;
   const params: Record<string, string> = {};
   for (const [index, part] of parts.entries()) {
     const segment = segments[index];
+    if (catchAll && index === parts.length - 1) {
+      if (segment === undefined) return undefined;
+      try {
+        params[catchAll[1] as string] = segments.slice(index).map(decodeURIComponent).join("/");
+      } catch {
+        return undefined; // malformed %-escape: no route matches it
+      }
+      break;
+    }
     const parameter = /^\{(\w+)(\?)?\}$/.exec(part);
     if (parameter) {
       if (segment === undefined) {

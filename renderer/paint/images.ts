@@ -5,15 +5,36 @@ import type { CanvasEngine, DrawableImage } from "../engine/types";
 import { AssetError } from "../errors";
 import { limits } from "../limits";
 
-const acceptedFormats = new Set(["png", "jpeg", "webp", "gif"]);
+/** What the worker accepts as an image input; the asset upload route checks the same list. */
+export const acceptedAssetFormats = {
+  png: "image/png",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  gif: "image/gif",
+} as const;
+export type AssetFormat = keyof typeof acceptedAssetFormats;
 
-/** Decodes to a drawable, checking bytes, format and declared pixel count first. */
-export async function decodeAsset(
-  engine: CanvasEngine,
+const isAcceptedFormat = (format: string | undefined): format is AssetFormat =>
+  format !== undefined && Object.hasOwn(acceptedAssetFormats, format);
+
+/** An image input's pixels, decoded: RGBA, oriented, with its source format. */
+export interface DecodedAssetPixels {
+  format: AssetFormat;
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * Checks bytes, format and declared pixel count before decoding, then decodes completely (a
+ * truncated file fails here). The one validation of image inputs: the renderer and the asset
+ * upload route both run it.
+ */
+export async function decodeAssetPixels(
   field: string,
   name: string,
   bytes: Uint8Array,
-): Promise<DrawableImage> {
+): Promise<DecodedAssetPixels> {
   if (bytes.byteLength > limits.maxAssetBytes) {
     throw new AssetError(
       field,
@@ -28,11 +49,12 @@ export async function decodeAsset(
   } catch {
     throw new AssetError(field, name, "is not an image (expected PNG, JPEG, WebP or GIF)");
   }
-  if (!metadata.format || !acceptedFormats.has(metadata.format)) {
+  const format = metadata.format;
+  if (!isAcceptedFormat(format)) {
     throw new AssetError(
       field,
       name,
-      `has format ${metadata.format ?? "unknown"}; expected PNG, JPEG, WebP or GIF`,
+      `has format ${format ?? "unknown"}; expected PNG, JPEG, WebP or GIF`,
     );
   }
   const width = metadata.autoOrient?.width ?? metadata.width;
@@ -62,9 +84,20 @@ export async function decodeAsset(
       `could not be decoded (${(error as Error).message}); is the file complete?`,
     );
   }
-  const { canvas, context } = engine.createCanvas(raw.info.width, raw.info.height);
+  return { format, data: raw.data, width: raw.info.width, height: raw.info.height };
+}
+
+/** Decodes to a drawable, checking bytes, format and declared pixel count first. */
+export async function decodeAsset(
+  engine: CanvasEngine,
+  field: string,
+  name: string,
+  bytes: Uint8Array,
+): Promise<DrawableImage> {
+  const raw = await decodeAssetPixels(field, name, bytes);
+  const { canvas, context } = engine.createCanvas(raw.width, raw.height);
   const pixels = new Uint8ClampedArray(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
-  context.putImageData(engine.createImageData(pixels, raw.info.width, raw.info.height), 0, 0);
+  context.putImageData(engine.createImageData(pixels, raw.width, raw.height), 0, 0);
   return canvas;
 }
 

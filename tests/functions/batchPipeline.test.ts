@@ -122,6 +122,9 @@ test("invalid items and a missing asset fail alone; valid items and a real asset
   await storage.assets.getBlockBlobClient("brand/logo.png").uploadData(await solidPng(64, 64));
   const oversized = Buffer.alloc(limits.maxAssetBytes + 1);
   await storage.assets.getBlockBlobClient("brand/huge.png").uploadData(oversized);
+  // Present at enqueue time (a batch naming absent assets is refused), deleted before rendering.
+  const goneLater = storage.assets.getBlockBlobClient("brand/nope.png");
+  await goneLater.uploadData(await solidPng(8, 8));
   const created = await postBatch({
     defaults: { size: smallSize },
     items: [
@@ -136,6 +139,7 @@ test("invalid items and a missing asset fail alone; valid items and a real asset
   expect(created.status).toBe(202);
   expect(created.jsonBody).toMatchObject({ total: 6, accepted: 4 });
   const batchId = created.jsonBody.batchId as string;
+  await goneLater.delete();
   const report = await drainQueue(storage, renderBatch);
   expect(report.logs.filter((line) => line.level !== "information")).toEqual([]);
   const status = await statusOf(batchId);
@@ -150,7 +154,12 @@ test("invalid items and a missing asset fail alone; valid items and a real asset
   });
   expect(byId.get("missing-logo")).toMatchObject({
     status: "failed",
-    error: { code: "asset", message: expect.stringContaining("brand/nope.png") },
+    // Where the card names it and where the worker looked.
+    error: {
+      code: "asset",
+      message:
+        'items[3].logo "brand/nope.png": not found (no blob "brand/nope.png" in container "assets")',
+    },
   });
   expect(byId.get("huge-background")).toMatchObject({
     status: "failed",

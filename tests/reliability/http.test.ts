@@ -343,6 +343,7 @@ describe("function keys (the Azure configuration)", () => {
       await import("../../functions/renderCardHttp");
       await import("../../functions/createBatch");
       await import("../../functions/getBatch");
+      await import("../../functions/putAsset");
       await import("../../functions/health");
     });
     const httpTriggers = Object.entries(triggers).filter(([, trigger]) => trigger.kind === "http");
