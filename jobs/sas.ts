@@ -14,12 +14,32 @@ export interface SasWindow {
   expiresOn: Date;
 }
 
-/** Start back-dated for clock skew; lifetime from SAS_TTL_MINUTES, never more than 7 days. */
-export function sasWindow(settings: Settings, now: Date = new Date()): SasWindow {
-  const minutes = Math.min(settings.SAS_TTL_MINUTES, pipeline.maxSasTtlMinutes);
+/** What may shorten or set a URL's lifetime besides SAS_TTL_MINUTES. */
+export interface SasLimits {
+  /** Lifetime asked for by the caller (e.g. `cardpress urls --ttl`) instead of SAS_TTL_MINUTES. */
+  ttlMs?: number;
+  /** The URL never outlives this (the batch's expiry: its blobs are pruned then). */
+  notAfter?: Date;
+}
+
+/**
+ * Start back-dated for clock skew; lifetime from `limits.ttlMs` or SAS_TTL_MINUTES, never more
+ * than 7 days, and never past `limits.notAfter`.
+ */
+export function sasWindow(
+  settings: Settings,
+  now: Date = new Date(),
+  limits: SasLimits = {},
+): SasWindow {
+  const ttlMs = Math.min(
+    limits.ttlMs ?? settings.SAS_TTL_MINUTES * 60_000,
+    pipeline.maxSasTtlMinutes * 60_000,
+  );
+  const expiresOn = Math.min(now.getTime() + ttlMs, limits.notAfter?.getTime() ?? Infinity);
   return {
     startsOn: new Date(now.getTime() - pipeline.sasClockSkewMinutes * 60_000),
-    expiresOn: new Date(now.getTime() + minutes * 60_000),
+    // Whole seconds: what the signed `se` field holds, so the reported expiry is the real one.
+    expiresOn: new Date(Math.floor(expiresOn / 1000) * 1000),
   };
 }
 
@@ -30,8 +50,9 @@ export async function createReadUrlSigner(
   storage: JobStorage,
   settings: Settings,
   now: Date = new Date(),
+  limits: SasLimits = {},
 ): Promise<ReadUrlSigner> {
-  const window = sasWindow(settings, now);
+  const window = sasWindow(settings, now, limits);
   const options: BlobGenerateSasUrlOptions = {
     permissions: BlobSASPermissions.from({ read: true }),
     startsOn: window.startsOn,

@@ -11,7 +11,7 @@ import {
   type ChunkResult,
   type ItemError,
 } from "./protocol";
-import { createReadUrlSigner, sasWindow } from "./sas";
+import { createReadUrlSigner, sasWindow, type SasLimits } from "./sas";
 import type { Settings } from "./settings";
 import type { JobStorage } from "./storage";
 
@@ -40,6 +40,7 @@ export interface BatchStatus {
   batchId: string;
   state: BatchState;
   createdAt: string;
+  /** When the batch is pruned: its images, record and results are deleted then. */
   expiresAt: string;
   metadata: Record<string, string>;
   total: number;
@@ -47,7 +48,10 @@ export interface BatchStatus {
   failed: number;
   pending: number;
   items: ItemStatus[];
-  /** When the URLs in `items` stop working. */
+  /**
+   * When the URLs in `items` stop working: never after `expiresAt` (a URL must not outlive its
+   * blob). Absent when no URLs were asked for, or none were signed because the batch has expired.
+   */
   urlsExpireAt?: string;
 }
 
@@ -55,6 +59,8 @@ export interface StatusOptions {
   settings: Settings;
   /** Sign a read URL for every finished card (costs one delegation-key call with an identity). */
   withUrls?: boolean;
+  /** Lifetime of those URLs instead of SAS_TTL_MINUTES (still capped at 7 days and the batch's expiry). */
+  urlTtlMs?: number;
   now?: Date;
 }
 
@@ -100,9 +106,16 @@ export async function getBatchStatus(
     chunks.flatMap((chunk) => chunk.items.map((item) => [item.index, item] as const)),
   );
   const now = options.now ?? new Date();
-  const sign = options.withUrls
-    ? await createReadUrlSigner(storage, options.settings, now)
-    : undefined;
+  const batchExpiry = new Date(record.expiresAt);
+  const limits: SasLimits = {
+    notAfter: batchExpiry,
+    ...(options.urlTtlMs !== undefined ? { ttlMs: options.urlTtlMs } : {}),
+  };
+  // Past its expiry a batch only waits for the next prune run: a URL capped there is already dead.
+  const sign =
+    options.withUrls && batchExpiry.getTime() > now.getTime()
+      ? await createReadUrlSigner(storage, options.settings, now, limits)
+      : undefined;
 
   const items = await mapWithLimit(record.items, 32, async (entry): Promise<ItemStatus> => {
     const { index, id } = entry;
@@ -137,6 +150,8 @@ export async function getBatchStatus(
     failed,
     pending,
     items,
-    ...(sign ? { urlsExpireAt: sasWindow(options.settings, now).expiresOn.toISOString() } : {}),
+    ...(sign
+      ? { urlsExpireAt: sasWindow(options.settings, now, limits).expiresOn.toISOString() }
+      : {}),
   };
 }

@@ -2,14 +2,15 @@
 import path from "node:path";
 import { names } from "../../jobs/settings";
 import { connectStorage } from "../../jobs/storage";
+import { warningLines } from "../cardWarnings";
 import { writeContactSheet } from "../contactSheet";
-import { exitCodes } from "../exit-codes";
+import { batchExitCode } from "../exit-codes";
 import { consoleLogHandler } from "../local/functionsHost";
 import { startLocalStack } from "../local/stack";
 import { note, printJson } from "../output";
 import { packageRoot } from "../paths";
 import { downloadBatch, type DownloadResult } from "./download";
-import { enqueueFile, printEnqueued } from "./enqueue";
+import { enqueueFile } from "./enqueue";
 import { progressMode, waitForBatch } from "./wait";
 
 export interface DemoOptions {
@@ -49,7 +50,12 @@ export async function runDemo(
     note(`cardpress: using the demo's own Azurite (${names.connectionSetting} of this process)`);
     const batchFile = path.join(packageRoot(), "examples", "batch.json");
     const enqueued = await enqueueFile(storage, batchFile);
-    if (!options.json) printEnqueued(enqueued);
+    // On stderr with the other notes: the demo's stdout is only `<id><TAB><url>` lines.
+    if (!options.json) {
+      note(
+        `cardpress demo: batch ${enqueued.batchId}: ${enqueued.accepted} cards queued in ${enqueued.chunkCount} chunks`,
+      );
+    }
     const status = await waitForBatch(storage, enqueued.batchId, {
       timeoutMs: options.timeoutMs,
       intervalMs: 250,
@@ -71,11 +77,14 @@ export async function runDemo(
     else {
       for (const file of result.files) console.log(`${file.id}\t${file.url ?? ""}`);
       for (const { id, error } of result.failed) console.log(`${id}\tfailed: ${error}`);
+      // stdout stays `<id><TAB><url>`: the warnings, naming their card, go with the notes.
+      for (const file of result.files)
+        for (const line of warningLines(file.warnings, { cardId: file.id })) note(line);
       note(
         `cardpress demo: ${status.done} rendered, ${status.failed} failed; images in ${options.outDir}/, contact sheet ${contactSheet} (${result.seconds} s)`,
       );
     }
-    return { result, exitCode: status.failed ? exitCodes.itemsFailed : exitCodes.ok };
+    return { result, exitCode: batchExitCode(status) };
   } finally {
     await stack.stop(5_000);
   }

@@ -6,6 +6,11 @@ import { downloadOutput } from "../../jobs/download";
 import { readSettings } from "../../jobs/settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
+import { warningLines } from "../cardWarnings";
+import { openCliStorage } from "../connection";
+import { deliveryExitCode } from "../exit-codes";
+import { printJson } from "../output";
+import type { CommonOptions } from "./options";
 
 export interface DownloadedFile {
   id: string;
@@ -13,6 +18,8 @@ export interface DownloadedFile {
   bytes: number;
   width: number;
   height: number;
+  /** What the renderer noted (a clamped title, a missing glyph), as `render` reports it. */
+  warnings: string[];
   /** Read-only SAS URL of the blob (when asked for). */
   url?: string;
 }
@@ -21,6 +28,8 @@ export interface DownloadResult {
   batchId: string;
   state: BatchStatus["state"];
   dir: string;
+  /** When the files' `url`s stop working (when URLs were asked for). */
+  urlsExpireAt?: string;
   files: DownloadedFile[];
   failed: { id: string; error: string }[];
   pending: string[];
@@ -48,6 +57,7 @@ export async function downloadBatch(
       bytes: item.bytes,
       width: item.width,
       height: item.height,
+      warnings: item.warnings,
       ...(item.url ? { url: item.url } : {}),
     };
   });
@@ -55,6 +65,7 @@ export async function downloadBatch(
     batchId,
     state: status.state,
     dir,
+    ...(status.urlsExpireAt ? { urlsExpireAt: status.urlsExpireAt } : {}),
     files,
     failed: status.items.flatMap((item) =>
       item.status === "failed" ? [{ id: item.id, error: item.error.message }] : [],
@@ -64,10 +75,25 @@ export async function downloadBatch(
 }
 
 export function printDownloaded(result: DownloadResult): void {
-  for (const file of result.files) console.log(`✔ ${file.id} → ${file.file}`);
+  for (const file of result.files) {
+    console.log(`✔ ${file.id} → ${file.file}`);
+    for (const line of warningLines(file.warnings)) console.log(line);
+  }
   for (const { id, error } of result.failed) console.log(`✖ ${id}: ${error}`);
   for (const id of result.pending) console.log(`… ${id} (pending, not downloaded)`);
   console.log(
     `${result.files.length} downloaded to ${result.dir}, ${result.failed.length} failed, ${result.pending.length} pending`,
   );
+}
+
+/** The whole `download` command: fetch, print, set the exit code. */
+export async function runDownloadCommand(
+  batchId: string,
+  dir: string,
+  options: CommonOptions,
+): Promise<void> {
+  const result = await downloadBatch(openCliStorage(options), batchId, dir);
+  if (options.json) printJson(result);
+  else printDownloaded(result);
+  process.exitCode = deliveryExitCode(result);
 }

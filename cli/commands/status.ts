@@ -2,7 +2,11 @@
 import { readSettings } from "../../jobs/settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
-import { exitCodes } from "../exit-codes";
+import { warningLines } from "../cardWarnings";
+import { openCliStorage } from "../connection";
+import { batchExitCode } from "../exit-codes";
+import { printJson } from "../output";
+import type { CommonOptions } from "./options";
 
 export function readStatus(storage: JobStorage, batchId: string): Promise<BatchStatus> {
   return getBatchStatus(storage, batchId, { settings: readSettings() });
@@ -12,21 +16,26 @@ export function summarize(status: BatchStatus): string {
   return `batch ${status.batchId}: ${status.state} — ${status.done} done, ${status.failed} failed, ${status.pending} pending of ${status.total}`;
 }
 
+/** The summary, then one line per card; a rendered card's warnings follow its ✔ line, as `render` prints them. */
 export function printStatus(status: BatchStatus): void {
   console.log(summarize(status));
   for (const item of status.items) {
-    if (item.status === "done")
+    if (item.status === "done") {
       console.log(`  ✔ ${item.id} ${item.width}×${item.height} ${item.blob}`);
-    else if (item.status === "failed") console.log(`  ✖ ${item.id}: ${item.error.message}`);
+      for (const line of warningLines(item.warnings, { indent: "    " })) console.log(line);
+    } else if (item.status === "failed") console.log(`  ✖ ${item.id}: ${item.error.message}`);
     else console.log(`  … ${item.id}`);
   }
 }
 
-/**
- * 0 when every card rendered, 1 when some failed or an expired batch left some unrendered; a
- * batch still running counts as 0 here.
- */
-export function statusExitCode(status: BatchStatus): number {
-  if (status.state === "expired") return exitCodes.itemsFailed;
-  return status.failed > 0 && status.state !== "in_progress" ? exitCodes.itemsFailed : exitCodes.ok;
+/** Prints a batch's status (JSON or lines) and sets the exit code from it (status, wait, enqueue --wait). */
+export function reportStatus(status: BatchStatus, json: boolean | undefined): void {
+  if (json) printJson(status);
+  else printStatus(status);
+  process.exitCode = batchExitCode(status);
+}
+
+/** The whole `status` command. */
+export async function runStatusCommand(batchId: string, options: CommonOptions): Promise<void> {
+  reportStatus(await readStatus(openCliStorage(options), batchId), options.json);
 }

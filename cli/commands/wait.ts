@@ -2,9 +2,11 @@
 import { SingleBar, Presets } from "cli-progress";
 import type { BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
+import { openCliStorage } from "../connection";
 import { exitCodes, UserError } from "../exit-codes";
 import { note } from "../output";
-import { readStatus, summarize } from "./status";
+import type { CommonOptions } from "./options";
+import { readStatus, reportStatus, summarize } from "./status";
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -29,17 +31,29 @@ export function progressMode(json: boolean | undefined): WaitOptions["progress"]
   return process.stderr.isTTY ? "bar" : "lines";
 }
 
+/** Cards per second seen finishing during this wait; undefined until at least one was. */
+type Rate = number | undefined;
+
 interface Reporter {
-  update(status: BatchStatus, rate: number): void;
+  update(status: BatchStatus, rate: Rate): void;
   stop(): void;
+}
+
+const rateText = (rate: Rate) => (rate === undefined ? "" : ` (${rate.toFixed(1)} cards/s)`);
+
+/** Time left at the observed rate; nothing while there is no rate yet (cli-progress would print "NFs"). */
+function etaText(status: BatchStatus, rate: Rate): string {
+  const remaining = status.pending;
+  if (rate === undefined || remaining === 0) return "";
+  const seconds = Math.ceil(remaining / rate);
+  return ` | ETA ${seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`}`;
 }
 
 function createReporter(mode: WaitOptions["progress"]): Reporter {
   if (mode === "bar") {
     const bar = new SingleBar(
       {
-        format:
-          "{bar} {percentage}% | {done} done, {failed} failed / {total} | {rate} cards/s | ETA {eta_formatted}",
+        format: "{bar} {percentage}% | {done} done, {failed} failed / {total}{rate}{timeLeft}",
         hideCursor: true,
         stream: process.stderr,
       },
@@ -48,7 +62,12 @@ function createReporter(mode: WaitOptions["progress"]): Reporter {
     let started = false;
     return {
       update(status, rate) {
-        const payload = { done: status.done, failed: status.failed, rate: rate.toFixed(1) };
+        const payload = {
+          done: status.done,
+          failed: status.failed,
+          rate: rateText(rate),
+          timeLeft: etaText(status, rate),
+        };
         if (!started) bar.start(status.total, status.done + status.failed, payload);
         else bar.update(status.done + status.failed, payload);
         started = true;
@@ -57,12 +76,13 @@ function createReporter(mode: WaitOptions["progress"]): Reporter {
     };
   }
   if (mode === "lines") {
-    let last = "";
+    let lastProgress = "";
     return {
       update(status, rate) {
-        const line = `${status.done + status.failed}/${status.total}: ${status.done} done, ${status.failed} failed (${rate.toFixed(1)} cards/s)`;
-        if (line.replace(/\(.*\)/, "") !== last.replace(/\(.*\)/, "")) note(line);
-        last = line;
+        const progress = `${status.done + status.failed}/${status.total}: ${status.done} done, ${status.failed} failed`;
+        // A line per change of the counts, not per poll.
+        if (progress !== lastProgress) note(progress + rateText(rate));
+        lastProgress = progress;
       },
       stop: () => undefined,
     };
@@ -84,7 +104,9 @@ export async function waitForBatch(
       const finished = status.done + status.failed;
       firstCount ??= finished;
       const seconds = (Date.now() - started) / 1000;
-      reporter.update(status, seconds > 0 ? (finished - firstCount) / seconds : 0);
+      // Cards already finished before the wait began say nothing about the speed.
+      const observed = finished - firstCount;
+      reporter.update(status, observed > 0 && seconds > 0 ? observed / seconds : undefined);
       if (status.state !== "in_progress") return status;
       if (Date.now() - started >= options.timeoutMs)
         throw new WaitTimeoutError(status, options.timeoutMs);
@@ -93,4 +115,17 @@ export async function waitForBatch(
   } finally {
     reporter.stop();
   }
+}
+
+/** The whole `wait` command: progress on stderr, then the status as `status` prints it. */
+export async function runWaitCommand(
+  batchId: string,
+  options: CommonOptions & { timeout: number },
+): Promise<void> {
+  const status = await waitForBatch(openCliStorage(options), batchId, {
+    timeoutMs: options.timeout,
+    intervalMs: 500,
+    progress: progressMode(options.json),
+  });
+  reportStatus(status, options.json);
 }

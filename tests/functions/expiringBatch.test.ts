@@ -8,8 +8,7 @@ import { renderDeadline } from "../../jobs/expiry";
 import { blobNames } from "../../jobs/layout";
 import { pipeline, readSettings } from "../../jobs/settings";
 import { getBatchStatus } from "../../jobs/status";
-import { statusExitCode } from "../../cli/commands/status";
-import { exitCodes } from "../../cli/exit-codes";
+import { batchExitCode, exitCodes } from "../../cli/exit-codes";
 import { useAzurite } from "../jobs/support/azurite";
 import { newContext, timerInput } from "../jobs/support/context";
 import { smallCard } from "../jobs/support/images";
@@ -79,7 +78,7 @@ test("chunks delivered past the deadline are dropped unrendered; the batch reads
   });
   const lateStatus = await getBatchStatus(storage, tooLate, { settings });
   expect(lateStatus).toMatchObject({ state: "expired", done: 0, pending: 2 });
-  expect(statusExitCode(lateStatus)).toBe(exitCodes.itemsFailed);
+  expect(batchExitCode(lateStatus)).toBe(exitCodes.itemsFailed);
   // Nothing was written for the dropped chunks: only each batch's record and expiry marker.
   for (const batchId of [tooLate, expired]) {
     const written = (await allRenderBlobs()).filter((name) => name.includes(batchId));

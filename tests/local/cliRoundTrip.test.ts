@@ -56,10 +56,10 @@ test("enqueue uploads assets; wait, urls, download and status report the batch",
   const urls = await runCli(["urls", batch.batchId, "--ttl", "2h", "--json"], viaEnv());
   const listed = JSON.parse(urls.stdout) as {
     urls: { id: string; url: string }[];
-    expiresAt: string;
+    urlsExpireAt: string;
   };
   expect(listed.urls.map((u) => u.id).sort()).toEqual(["one", "three", "two"]);
-  const hoursLeft = (Date.parse(listed.expiresAt) - Date.now()) / 3_600_000;
+  const hoursLeft = (Date.parse(listed.urlsExpireAt) - Date.now()) / 3_600_000;
   expect(hoursLeft).toBeGreaterThan(1.9);
   expect(hoursLeft).toBeLessThanOrEqual(2);
   const fetched = await fetch(listed.urls.find((u) => u.id === "two")?.url ?? "");
@@ -149,10 +149,19 @@ test("errors are one sentence with the fix and a meaningful exit code", async ()
   const badId = await runCli(["urls", "../etc"], viaEnv());
   expect(badId.exitCode).toBe(exitCodes.usage);
 
-  const someInvalid = await runCli(
-    ["enqueue", path.join(__dirname, "../../examples/invalid.json")],
-    viaEnv(),
+  // Invalid cards are rejected and the rest queued (a missing asset refuses the whole batch instead).
+  const someInvalidFile = path.join(tmp, "some-invalid.json");
+  fs.writeFileSync(
+    someInvalidFile,
+    JSON.stringify({
+      defaults: { size: { width: 300, height: 150 } },
+      items: [
+        { id: "fine", title: "Fine" },
+        { id: "typo", titel: "Unknown field" },
+      ],
+    }),
   );
+  const someInvalid = await runCli(["enqueue", someInvalidFile], viaEnv());
   expect(someInvalid.exitCode).toBe(exitCodes.itemsFailed);
   expect(someInvalid.stdout).toMatch(/✖ typo: /);
 

@@ -12,15 +12,14 @@ const chromiumPath = "/usr/bin/chromium";
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 interface DemoJson {
-  files: { id: string; file: string; url: string }[];
+  files: { id: string; file: string; url: string; warnings: string[] }[];
   failed: unknown[];
   contactSheet: string;
 }
 
-let demo: { status: number | null; seconds: number; result: DemoJson } | undefined;
+let demo: { status: number | null; result: DemoJson } | undefined;
 
 beforeAll(() => {
-  const started = Date.now();
   // What `npm run demo` runs, with the output folder in a temporary directory.
   const run = spawnSync(
     process.execPath,
@@ -29,24 +28,25 @@ beforeAll(() => {
       cwd: repoRoot,
       encoding: "utf8",
       env: { ...process.env, CARDPRESS_STATE_DIR: tmp },
-      timeout: 90_000,
+      // Generous: on a busy 2-core machine the demo takes minutes instead of seconds.
+      timeout: 150_000,
     },
   );
   if (run.status !== 0) throw new Error(`demo failed (${run.status}):\n${run.stderr}`);
   demo = {
     status: run.status,
-    seconds: (Date.now() - started) / 1000,
     result: JSON.parse(run.stdout) as DemoJson,
   };
-}, 100_000);
+}, 160_000);
 
-test("the demo renders every example card, downloads them and writes a contact sheet, in well under a minute", () => {
+// How fast it is (README: seconds on an idle machine) is measured, not asserted: the 45 s bound
+// this had was reached with nothing wrong (44 s measured with the machine's load at 13 on 2 cores).
+test("the demo renders every example card, downloads them and writes a contact sheet", () => {
   if (!demo) throw new Error("demo did not run");
   const examples = JSON.parse(
     fs.readFileSync(path.join(repoRoot, "examples/batch.json"), "utf8"),
   ) as { items: { id: string }[] };
   expect(demo.status).toBe(0);
-  expect(demo.seconds).toBeLessThan(45);
   expect(demo.result.failed).toEqual([]);
   expect(demo.result.files.map((f) => f.id).sort()).toEqual(examples.items.map((i) => i.id).sort());
   for (const file of demo.result.files) {
@@ -58,19 +58,22 @@ test("the demo renders every example card, downloads them and writes a contact s
     expect(html).toContain(`src="./${path.basename(file.file)}"`);
     expect(html).toContain(file.id);
   }
+  // The render warnings reach the demo's results, as `render` reports them (the clamped title).
+  expect(demo.result.files.find((file) => file.id === "classic-long-title")?.warnings).toEqual([
+    expect.stringMatching(/^title: too long for the box .* with an ellipsis$/),
+  ]);
   // Offline page: nothing but the SAS links points outside the folder.
   expect(html).not.toMatch(/<(img|script|link)[^>]+(src|href)="(https?:)?\/\//);
 });
 
 const hasChromium = fs.existsSync(chromiumPath);
-if (!hasChromium) {
-  console.warn(
-    `skipping the contact-sheet browser test: ${chromiumPath} is missing (install it with scripts/ensure-chromium.sh)`,
-  );
-}
+const browserTest = "the contact sheet loads in headless Chromium and every image decodes";
 
+// A skipped test's title carries its reason; the run lists it at the end (skippedTestsReporter).
 (hasChromium ? test : test.skip)(
-  "the contact sheet loads in headless Chromium and every image decodes",
+  hasChromium
+    ? browserTest
+    : `${browserTest} (skipped: ${chromiumPath} is missing; install it with scripts/ensure-chromium.sh)`,
   async () => {
     const browser = await chromium.launch({
       executablePath: chromiumPath,
