@@ -67,7 +67,7 @@ export function resolveConnection(
   const local = readStackFile(env);
   if (!local) {
     throw new UserError(
-      `no storage connection: the local stack is not running (no live ${stackFilePath(env)}); start it with npm start, or pass --connection-string, set ${connectionStringVariable} or use --stack <name>`,
+      `no storage connection: the local stack is not running (no live ${stackFilePath(env)}); start it with npm start (or cardpress start where cardpress is installed), or pass --connection-string, set ${connectionStringVariable} or use --stack <name>`,
       exitCodes.unavailable,
     );
   }

@@ -1,7 +1,8 @@
 // `cardpress start` (npm start): runs the local stack in the foreground until Ctrl-C.
 import { triggers } from "../../jobs/triggers";
-import { startLocalStack, type LocalStack } from "../local/stack";
-import { readStackFile, stackFilePath } from "../local/stackFile";
+import { DataFolderInUseError } from "../local/dataFolderLock";
+import type { LocalStack } from "../local/stack";
+import { readStackFile, stackFilePath, stateDirVariable } from "../local/stackFile";
 import { exitCodes, UserError } from "../exit-codes";
 import { isSupervisedStackProcess, superviseStackProcess } from "../local/supervisor";
 import { note, printJson } from "../output";
@@ -45,18 +46,23 @@ function describeStack(stack: LocalStack, options: StartOptions) {
 export async function runLocalStack(options: StartOptions): Promise<number> {
   const running = readStackFile();
   if (running) {
-    // Two Azurites on one data folder would corrupt it; and the CLI could only find one of them.
+    // The CLI finds one stack per user (from any folder); a second would be unreachable, and on
+    // the same data folder two Azurites would corrupt it.
+    const where = running.dataFolder ? `data in ${running.dataFolder}` : "in memory";
     throw new UserError(
-      `a local stack is already running (pid ${running.pid}, ${running.httpUrl}); stop it with Ctrl-C in its terminal or kill ${running.pid}, or set CARDPRESS_STATE_DIR for a second one`,
+      `a local stack is already running (pid ${running.pid}, ${running.httpUrl}, ${where}); stop it with Ctrl-C in its terminal or kill ${running.pid}, or set ${stateDirVariable} for a second one`,
     );
   }
   if (!isSupervisedStackProcess()) return superviseStackProcess();
+  // Loaded here, not at the top: the supervising process never runs the stack.
+  const { startLocalStack } = await import("../local/stack");
   const stack = await startLocalStack({
     inMemory: Boolean(options.inMemory),
     ...(options.location ? { location: options.location } : {}),
     port: options.port,
     record: true,
   }).catch((error: unknown) => {
+    if (error instanceof DataFolderInUseError) throw new UserError(error.message);
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new UserError(
         `port ${options.port} is in use (another func start or npm start?); stop that process or pass --port <n>`,
@@ -72,7 +78,7 @@ export async function runLocalStack(options: StartOptions): Promise<number> {
     for (const route of info.routes) note(`  ${route.methods.join(",")}\t${route.url}`);
     for (const timer of info.timers)
       note(`  timer ${timer.name} "${timer.schedule}" (UTC), next ${timer.next}`);
-    note(`  CLI commands in other shells find this stack through ${info.stackFile}`);
+    note(`  CLI commands in any folder find this stack through ${info.stackFile}`);
     note("  function keys are not checked locally (as with func start). Ctrl-C stops.");
   }
   const exitCode = await new Promise<number>((resolve) => {

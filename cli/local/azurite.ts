@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { UserError } from "../exit-codes";
 
 /** Azurite's well-known development account (public, documented; not a secret). */
 export const devAccount = {
@@ -38,9 +39,30 @@ export class AzuriteStartError extends Error {
   override name = "AzuriteStartError";
 }
 
+/**
+ * Azurite is not installed. It is an optional peer dependency of the npm package (about 300
+ * packages that library users never need), so an installed cardpress may run without it.
+ */
+export class AzuriteMissingError extends UserError {
+  override name = "AzuriteMissingError";
+  constructor() {
+    super(
+      "the local stack (cardpress start, cardpress demo) runs Azurite, which is not installed; install it beside cardpress (npm install -g azurite@~3.35.0 for a global cardpress, npm install --save-dev azurite@~3.35.0 in your project) and try again",
+    );
+  }
+}
+
+/**
+ * Azurite's `bin.azurite` entry, resolved from its package.json so no shell or .bin shim is needed:
+ * beside cardpress first (a clone, or a global or project install), then from the current folder.
+ */
 function azuriteEntry(): string {
-  // The package's `bin.azurite` entry; resolved from its package.json so no shell or .bin shim is needed.
-  const manifestPath = require.resolve("azurite/package.json");
+  let manifestPath: string;
+  try {
+    manifestPath = require.resolve("azurite/package.json", { paths: [__dirname, process.cwd()] });
+  } catch {
+    throw new AzuriteMissingError();
+  }
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
     bin: Record<string, string>;
   };
@@ -59,6 +81,27 @@ export function connectionStringFor(blobPort: number, queuePort: number): string
   ].join(";");
 }
 
+/**
+ * Runs Azurite's entry (argv[1]) with the rest of argv as its arguments, and stops it when this
+ * process's parent goes, however it went (even SIGKILL): the parent holds the write end of our
+ * stdin, and the OS closes it when the parent dies. Azurite then shuts down as on SIGTERM (its data
+ * flushed); if that hangs, it exits anyway. stdin is unref'd so it never keeps Azurite alive.
+ */
+const azuriteBootstrap = `
+const [entry, ...flags] = process.argv.slice(1);
+process.argv = [process.argv[0], entry, ...flags];
+const parentGone = () => {
+  setTimeout(() => process.exit(1), 5000).unref();
+  process.kill(process.pid, "SIGTERM");
+};
+process.stdin.once("end", parentGone).once("error", parentGone).resume();
+process.stdin.unref();
+require(entry);
+`
+  .trim()
+  // One line, so `ps` shows it readably.
+  .replace(/\n/g, " ");
+
 function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -74,6 +117,8 @@ function stopProcess(child: ChildProcess): Promise<void> {
 /** Starts Azurite's blob and queue services and resolves once both accept connections. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const args = [
+    "-e",
+    azuriteBootstrap,
     azuriteEntry(),
     "--blobHost",
     loopbackHost,
@@ -92,7 +137,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     "--silent",
     ...(options.location ? ["--location", options.location] : ["--inMemoryPersistence"]),
   ];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // stdin is the parent-death watch's pipe (see azuriteBootstrap); nothing is ever written to it.
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
   const ports: { blob?: number; queue?: number } = {};
   const output: string[] = [];
 

@@ -4,11 +4,13 @@ import { names } from "../../jobs/settings";
 import { connectStorage, ensureStorageResources } from "../../jobs/storage";
 import { stateDir } from "../paths";
 import { startAzurite, type RunningAzurite } from "./azurite";
+import { lockDataFolder } from "./dataFolderLock";
 import {
   startLocalFunctionsHost,
   type LocalFunctionsHost,
   type LocalHostOptions,
 } from "./functionsHost";
+import { processStartTime } from "./processInfo";
 import { removeStackFile, writeStackFile } from "./stackFile";
 
 export interface LocalStackOptions extends Omit<LocalHostOptions, "env"> {
@@ -37,18 +39,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const location = options.inMemory
     ? undefined
     : path.resolve(options.location ?? path.join(stateDir(), "azurite"));
-  const azurite = await startAzurite(location ? { location } : {});
+  // Refuses a folder another live stack uses; stops the Azurite a killed stack left on it.
+  const lock = location ? await lockDataFolder(location) : undefined;
+  let azurite: RunningAzurite;
+  try {
+    azurite = await startAzurite(location ? { location } : {});
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  lock?.setAzuritePid(azurite.pid);
+  const stopAzurite = async () => {
+    await azurite.stop();
+    lock?.release();
+  };
   try {
     process.env[names.connectionSetting] = azurite.connectionString;
     await ensureStorageResources(connectStorage({ connectionString: azurite.connectionString }));
     const host = await startLocalFunctionsHost({ ...options, env: process.env });
     if (options.record) {
+      const pidStartTime = processStartTime();
       writeStackFile({
         connectionString: azurite.connectionString,
         httpUrl: host.httpUrl,
         pid: process.pid,
+        ...(pidStartTime ? { pidStartTime } : {}),
         startedAt: new Date().toISOString(),
         persistent: Boolean(location),
+        ...(location ? { dataFolder: location } : {}),
+        cwd: process.cwd(),
       });
     }
     return {
@@ -59,11 +78,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       async stop(graceMs) {
         if (options.record) removeStackFile(process.pid);
         await host.stop(graceMs);
-        await azurite.stop();
+        await stopAzurite();
       },
     };
   } catch (error) {
-    await azurite.stop();
+    await stopAzurite();
     throw error;
   }
 }

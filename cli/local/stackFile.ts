@@ -1,27 +1,59 @@
-// The running local stack's connection info in the state folder, so CLI commands in other shells find it.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The running local stack's registry entry (one per user), so CLI commands in any folder and shell find it.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { stateDir } from "../paths";
+import { isSameProcessAlive } from "./processInfo";
 
 export interface StackInfo {
   connectionString: string;
   /** Base URL of the HTTP functions, e.g. http://localhost:7071/api */
   httpUrl: string;
-  /** The `npm start` process (to tell a live stack from a stale file). */
+  /** The stack process (the local host; tells a live stack from a stale file). */
   pid: number;
+  /** The pid's process start time (Linux), so a pid reused after a reboot is not taken for the stack. */
+  pidStartTime?: string;
   startedAt: string;
   persistent: boolean;
+  /** Azurite's data folder, absent when in memory. */
+  dataFolder?: string;
+  /** The folder `npm start` ran in. */
+  cwd?: string;
 }
 
 export const stackFileName = "local-stack.json";
 
+/** Set by tests (and anyone wanting a second, separate stack): registry and default data go there. */
+export const stateDirVariable = "CARDPRESS_STATE_DIR";
+
+/**
+ * Where the running stack is registered: CARDPRESS_STATE_DIR if set (tests: never a user's stack),
+ * else the user's state folder — $XDG_STATE_HOME/cardpress, ~/.local/state/cardpress
+ * (%LOCALAPPDATA%\cardpress on Windows). Per user, not per folder: the CLI runs in the user's
+ * project folders, not where `npm start` ran.
+ */
+export function stackRegistryDir(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env[stateDirVariable];
+  if (explicit) return path.resolve(explicit);
+  // The XDG spec says to ignore a relative XDG_STATE_HOME.
+  const xdg = env.XDG_STATE_HOME;
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "cardpress");
+  if (process.platform === "win32" && env.LOCALAPPDATA) {
+    return path.join(env.LOCALAPPDATA, "cardpress");
+  }
+  return path.join(env.HOME || os.homedir(), ".local", "state", "cardpress");
+}
+
 export function stackFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(stateDir(env), stackFileName);
+  return path.join(stackRegistryDir(env), stackFileName);
 }
 
 export function writeStackFile(info: StackInfo, env: NodeJS.ProcessEnv = process.env): void {
-  mkdirSync(stateDir(env), { recursive: true });
-  writeFileSync(stackFilePath(env), `${JSON.stringify(info, null, 2)}\n`);
+  const file = stackFilePath(env);
+  mkdirSync(path.dirname(file), { recursive: true });
+  // Written aside and renamed: a CLI reading at that moment sees the old file or the new, never half.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  renameSync(partial, file);
 }
 
 export function removeStackFile(pid: number, env: NodeJS.ProcessEnv = process.env): void {
@@ -29,16 +61,7 @@ export function removeStackFile(pid: number, env: NodeJS.ProcessEnv = process.en
   if (readStackFile(env)?.pid === pid) rmSync(stackFilePath(env), { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The stack recorded in the state folder, if its process still runs. */
+/** The stack recorded in the registry, if its process still runs. */
 export function readStackFile(env: NodeJS.ProcessEnv = process.env): StackInfo | undefined {
   let info: StackInfo;
   try {
@@ -46,5 +69,8 @@ export function readStackFile(env: NodeJS.ProcessEnv = process.env): StackInfo |
   } catch {
     return undefined;
   }
-  return typeof info.connectionString === "string" && isAlive(info.pid) ? info : undefined;
+  return typeof info.connectionString === "string" &&
+    isSameProcessAlive(info.pid, info.pidStartTime)
+    ? info
+    : undefined;
 }

@@ -1,6 +1,8 @@
 // Runs the local stack in its own process group so a terminal's Ctrl-C reaches only us, not Azurite directly.
 import { spawn } from "node:child_process";
 import { workerProcessEnvironment } from "../../jobs/settings";
+import { note } from "../output";
+import { watchLaunchers } from "./launcherWatch";
 
 /** Set in the stack process's environment: "you are the supervised child, run the stack". */
 export const stackProcessVariable = "CARDPRESS_STACK_PROCESS";
@@ -32,9 +34,17 @@ export function superviseStackProcess(): Promise<number> {
   };
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
+  // `kill <npm's pid>` or a SIGKILL of tsx reaches no handler here: stop as if told to, once (if a
+  // Ctrl-C already asked the stack to stop, this must not turn into the second one that hurries it).
+  const stopWatching = watchLaunchers((pid) => {
+    if (lastForwardAt !== 0) return;
+    note(`cardpress: the process that started this stack (pid ${pid}) is gone; stopping`);
+    forward("SIGTERM");
+  });
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
+      stopWatching();
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
       resolve(code ?? (signal ? 128 + 2 : 1));

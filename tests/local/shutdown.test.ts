@@ -1,4 +1,5 @@
-// Ctrl-C during a batch, then a restart on the same data: every card is rendered once, nothing is lost.
+// Ctrl-C during a batch, then a restart on the same data: every card is rendered once, nothing is lost;
+// one stack per data folder, even after a `kill -9`.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,15 +11,18 @@ import { connectStorage, type JobStorage } from "../../jobs/storage";
 import { uploadBatchAssets } from "../../cli/commands/enqueue";
 import { exitCodes } from "../../cli/exit-codes";
 import { eventually } from "./support/localStack";
+import { killAll, processTree, waitUntilGone, type TreeProcess } from "./support/processTree";
 import { startStackProcess, type StackProcess } from "./support/stackProcess";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cardpress-shutdown-"));
 const env = { CARDPRESS_STATE_DIR: tmp, RENDER_CONCURRENCY: "1" };
 const args = ["--port", "0", "--location", path.join(tmp, "azurite")];
 let running: StackProcess | undefined;
+let tree: TreeProcess[] = [];
 
 afterAll(async () => {
   await running?.interrupt("SIGKILL").catch(() => undefined);
+  killAll(tree);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -95,3 +99,47 @@ test("SIGINT mid-batch stops cleanly; the restarted stack finishes the batch wit
   expect(await running.interrupt("SIGTERM")).toBe(0);
   running = undefined;
 }, 110_000);
+
+test("a data folder serves one stack: a second is refused; after kill -9 of the host, a restart takes it over", async () => {
+  const location = path.join(tmp, "one-folder");
+  const folderArgs = ["--port", "0", "--location", location];
+  const firstEnv = { CARDPRESS_STATE_DIR: path.join(tmp, "first") };
+  running = await startStackProcess(folderArgs, firstEnv);
+  tree = processTree(running.child.pid as number);
+  let storage = connectStorage({ connectionString: running.info.connectionString });
+  await storage.assets.getBlockBlobClient("kept.txt").upload("kept", 4);
+
+  // Another registry (so the "already running" check does not see it), the same data folder.
+  const second = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "cli/main.ts", "start", ...folderArgs],
+    {
+      cwd: path.join(__dirname, "../.."),
+      env: { ...process.env, CARDPRESS_STATE_DIR: path.join(tmp, "second") },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
+  expect(second.stderr).toMatch(/data folder .*one-folder is in use by the local stack pid \d+/);
+  expect(second.status).toBe(exitCodes.usage);
+
+  // The host is killed where no handler runs. Its Azurite would notice and stop within a moment;
+  // stopped (SIGSTOP) it stays, as if stuck: the next start must stop it rather than run a second.
+  const azurite = tree.find(({ command }) => command.includes("azurite"));
+  expect(azurite).toBeDefined();
+  process.kill(azurite?.pid as number, "SIGSTOP");
+  process.kill(running.info.pid, "SIGKILL");
+  await running.interrupt("SIGKILL").catch(() => undefined);
+  running = await startStackProcess(folderArgs, firstEnv);
+  expect(running.logs.join("\n")).toMatch(
+    new RegExp(`stopping Azurite pid ${azurite?.pid} left running on .*one-folder`),
+  );
+  expect(await waitUntilGone(tree, 5_000)).toEqual([]);
+  storage = connectStorage({ connectionString: running.info.connectionString });
+  expect((await storage.assets.getBlockBlobClient("kept.txt").downloadToBuffer()).toString()).toBe(
+    "kept",
+  );
+  tree = processTree(running.child.pid as number);
+  expect(await running.interrupt("SIGTERM")).toBe(0);
+  running = undefined;
+}, 120_000);
