@@ -15,7 +15,8 @@ export function packageRoot(): string {
 }
 
 /**
- * The local stack's state (Azurite data, connection info): `.cardpress/` in the current folder,
+ * The local stack's default data folder's parent (`azurite/` inside; the registry of the running
+ * stack is per user, see local/stackFile.ts): `.cardpress/` in the current folder,
  * or CARDPRESS_STATE_DIR (tests use a temporary folder so they never touch a running stack).
  */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {

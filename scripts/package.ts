@@ -22,6 +22,13 @@ export const requiredNativePackages = [
   "@img/sharp-libvips-linux-x64",
 ] as const;
 
+/**
+ * The Functions host's entry: every compiled function module. It is the deployment package's `main`
+ * only; the repository's package.json `main`/`exports` are the library entry (`dist/index.js`) that
+ * `npm pack` users import (README, Install).
+ */
+export const functionsHostMain = "dist/functions/*.js";
+
 /** Files of an @fontsource package the font loader reads besides the font files themselves. */
 const fontPackageMetadata = new Set(["package.json", "unicode.json", "LICENSE"]);
 
@@ -45,7 +52,6 @@ export interface PackageReport {
 interface RootManifest {
   name: string;
   version: string;
-  main: string;
   dependencies: Record<string, string>;
   overrides?: Record<string, unknown>;
 }
@@ -66,13 +72,13 @@ function run(step: string, command: string, args: string[], cwd: string): void {
   }
 }
 
-/** The production package.json: the app's `main` glob and runtime dependencies, nothing for development. */
+/** The production package.json: the host's `main` glob and runtime dependencies, nothing for development. */
 export function productionManifest(root: RootManifest): Record<string, unknown> {
   return {
     name: `${root.name}-functions`,
     version: root.version,
     private: true,
-    main: root.main,
+    main: functionsHostMain,
     dependencies: root.dependencies,
     ...(root.overrides ? { overrides: root.overrides } : {}),
   };
@@ -181,6 +187,9 @@ export function buildPackage({ rootDir, outDir, log = () => {} }: PackageOptions
       path.join(rootDir, "tsconfig.build.json"),
       "--outDir",
       path.join(outDir, "dist"),
+      // Type declarations are for library users of the npm package; the host never reads them.
+      "--declaration",
+      "false",
     ],
     rootDir,
   );

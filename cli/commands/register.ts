@@ -1,17 +1,33 @@
-// Declares the storage-backed commands (enqueue, status, wait, urls, download, demo, start) on the program.
-import type { BatchStatus } from "../../jobs/status";
-import { type Command, InvalidArgumentError } from "commander";
-import { openCliStorage } from "../connection";
-import { withUserErrors } from "../errors";
-import { exitCodes } from "../exit-codes";
-import { printJson } from "../output";
+// Declares the storage-backed commands (enqueue, status, wait, urls, download, demo, start); each loads its code when it runs.
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { parseDuration } from "../duration";
-import { downloadBatch, printDownloaded } from "./download";
-import { enqueueFile, printEnqueued } from "./enqueue";
 import { withCommonOptions, type CommonOptions } from "./options";
-import { printStatus, readStatus, statusExitCode } from "./status";
-import { printUrls, readBatchUrls } from "./urls";
-import { progressMode, waitForBatch } from "./wait";
+
+/*
+ * Only commander and small local modules are imported here (see cli/main.ts): an action imports
+ * what it needs when it runs, so `--help` and `render` never load the Azure Storage SDK, zod or
+ * functions/ (whose `app.*` calls print "test mode" warnings outside the real host).
+ */
+
+/** cli/errors.ts's withUserErrors, loaded when the action runs (it pulls in zod and the job errors). */
+function withUserErrors<Args extends unknown[]>(
+  action: (...args: Args) => Promise<void>,
+): (...args: Args) => Promise<void> {
+  return async (...args) => {
+    const errors = await import("../errors");
+    await errors.withUserErrors(action)(...args);
+  };
+}
+
+/**
+ * A duration option whose help shows its default as a user types it (`default: 10m`), not as the
+ * milliseconds the parser returns, which the option itself would reject.
+ */
+function durationOption(flags: string, description: string, defaultDuration: string): Option {
+  return new Option(flags, description)
+    .argParser(parseDuration)
+    .default(parseDuration(defaultDuration), defaultDuration);
+}
 
 const defaultWaitTimeout = "10m";
 
@@ -23,22 +39,6 @@ function port(value: string): number {
   return parsed;
 }
 
-function downloadExitCode(failed: number, pending: number): number {
-  return failed || pending ? exitCodes.itemsFailed : exitCodes.ok;
-}
-
-/** Prints a batch's status (JSON or lines) and sets the exit code from it. */
-function reportStatus(status: BatchStatus, json: boolean | undefined): void {
-  if (json) printJson(status);
-  else printStatus(status);
-  process.exitCode = statusExitCode(status);
-}
-
-/*
- * `demo` and `start` load functions/ (whose `app.*` calls print "test mode" warnings outside the
- * real host), so those modules are imported only when one of them runs: the other commands stay
- * quiet and start faster.
- */
 export function registerStorageCommands(program: Command): void {
   withCommonOptions(
     program
@@ -50,11 +50,8 @@ export function registerStorageCommands(program: Command): void {
         "--download <dir>",
         "after waiting, download the images into this folder (implies --wait)",
       )
-      .option(
-        "--timeout <duration>",
-        "longest wait, e.g. 90s, 10m",
-        parseDuration,
-        parseDuration(defaultWaitTimeout),
+      .addOption(
+        durationOption("--timeout <duration>", "longest wait, e.g. 90s, 10m", defaultWaitTimeout),
       ),
   ).action(
     withUserErrors(
@@ -62,6 +59,23 @@ export function registerStorageCommands(program: Command): void {
         file: string,
         options: CommonOptions & { wait?: boolean; download?: string; timeout: number },
       ) => {
+        const [
+          { openCliStorage },
+          { batchExitCode, exitCodes },
+          { printJson },
+          { downloadBatch, printDownloaded },
+          { enqueueFile, printEnqueued },
+          { printStatus },
+          { progressMode, waitForBatch },
+        ] = await Promise.all([
+          import("../connection"),
+          import("../exit-codes"),
+          import("../output"),
+          import("./download"),
+          import("./enqueue"),
+          import("./status"),
+          import("./wait"),
+        ]);
         const storage = openCliStorage(options);
         const enqueued = await enqueueFile(storage, file);
         if (!options.wait && !options.download) {
@@ -82,7 +96,7 @@ export function registerStorageCommands(program: Command): void {
         if (options.json) printJson({ ...enqueued, status, ...(downloaded ? { downloaded } : {}) });
         else if (downloaded) printDownloaded(downloaded);
         else printStatus(status);
-        process.exitCode = statusExitCode(status);
+        process.exitCode = batchExitCode(status);
       },
     ),
   );
@@ -90,10 +104,9 @@ export function registerStorageCommands(program: Command): void {
   withCommonOptions(
     program.command("status").description("show a batch's progress").argument("<batchId>"),
   ).action(
-    withUserErrors(async (batchId: string, options: CommonOptions) => {
-      const status = await readStatus(openCliStorage(options), batchId);
-      reportStatus(status, options.json);
-    }),
+    withUserErrors(async (batchId: string, options: CommonOptions) =>
+      (await import("./status")).runStatusCommand(batchId, options),
+    ),
   );
 
   withCommonOptions(
@@ -101,21 +114,13 @@ export function registerStorageCommands(program: Command): void {
       .command("wait")
       .description("wait until a batch is finished (progress bar on a terminal)")
       .argument("<batchId>")
-      .option(
-        "--timeout <duration>",
-        "longest wait, e.g. 90s, 10m",
-        parseDuration,
-        parseDuration(defaultWaitTimeout),
+      .addOption(
+        durationOption("--timeout <duration>", "longest wait, e.g. 90s, 10m", defaultWaitTimeout),
       ),
   ).action(
-    withUserErrors(async (batchId: string, options: CommonOptions & { timeout: number }) => {
-      const status = await waitForBatch(openCliStorage(options), batchId, {
-        timeoutMs: options.timeout,
-        intervalMs: 500,
-        progress: progressMode(options.json),
-      });
-      reportStatus(status, options.json);
-    }),
+    withUserErrors(async (batchId: string, options: CommonOptions & { timeout: number }) =>
+      (await import("./wait")).runWaitCommand(batchId, options),
+    ),
   );
 
   withCommonOptions(
@@ -125,16 +130,13 @@ export function registerStorageCommands(program: Command): void {
       .argument("<batchId>")
       .option(
         "--ttl <duration>",
-        "how long the URLs work, e.g. 30m, 2h (default: SAS_TTL_MINUTES)",
+        "how long the URLs work, 1m to 7d, e.g. 30m, 2h; never past the batch's expiry (default: SAS_TTL_MINUTES)",
         parseDuration,
       ),
   ).action(
-    withUserErrors(async (batchId: string, options: CommonOptions & { ttl?: number }) => {
-      const urls = await readBatchUrls(openCliStorage(options), batchId, options.ttl);
-      if (options.json) printJson(urls);
-      else printUrls(urls);
-      process.exitCode = downloadExitCode(urls.failed.length, urls.pending.length);
-    }),
+    withUserErrors(async (batchId: string, options: CommonOptions & { ttl?: number }) =>
+      (await import("./urls")).runUrlsCommand(batchId, options),
+    ),
   );
 
   withCommonOptions(
@@ -144,12 +146,9 @@ export function registerStorageCommands(program: Command): void {
       .argument("<batchId>")
       .argument("<dir>", "folder for <itemId>.<ext> files (created if missing)"),
   ).action(
-    withUserErrors(async (batchId: string, dir: string, options: CommonOptions) => {
-      const result = await downloadBatch(openCliStorage(options), batchId, dir);
-      if (options.json) printJson(result);
-      else printDownloaded(result);
-      process.exitCode = downloadExitCode(result.failed.length, result.pending.length);
-    }),
+    withUserErrors(async (batchId: string, dir: string, options: CommonOptions) =>
+      (await import("./download")).runDownloadCommand(batchId, dir, options),
+    ),
   );
 
   program
@@ -158,12 +157,7 @@ export function registerStorageCommands(program: Command): void {
       "full local round trip: Azurite, enqueue examples/batch.json, wait, download to out/, contact sheet",
     )
     .option("-o, --out <dir>", "output folder", "out")
-    .option(
-      "--timeout <duration>",
-      "longest wait for the batch",
-      parseDuration,
-      parseDuration("2m"),
-    )
+    .addOption(durationOption("--timeout <duration>", "longest wait for the batch", "2m"))
     .option("--json", "print machine-readable JSON on stdout")
     .action(
       withUserErrors(async (options: { out: string; timeout: number; json?: boolean }) => {

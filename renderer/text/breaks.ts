@@ -52,9 +52,12 @@ export function breakPieces(text: string): BreakPiece[] {
   return pieces;
 }
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Created on first use: ICU's segmenter costs ~20 ms to build, and most cards never need it
+// (only over-long words and ellipses do), which a one-card `cardpress render` would pay for.
+let graphemeSegmenter: Intl.Segmenter | undefined;
 
 /** User-perceived characters: an emoji with modifiers or a flag stays whole. */
 export function graphemes(text: string): string[] {
+  graphemeSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   return Array.from(graphemeSegmenter.segment(text), (segment) => segment.segment);
 }
