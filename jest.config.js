@@ -1,10 +1,22 @@
-// Jest configuration: TypeScript through SWC (type checking is `npm run typecheck`).
+// Jest configuration: TypeScript through SWC (type checking is `npm run typecheck`); quiet when passing.
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  // Console output of a passing test is dropped, a failing test's printed in full
+  // (tests/support/quietEnvironment.ts; CARDPRESS_TEST_CONSOLE=all shows everything).
+  testEnvironment: "<rootDir>/tests/support/quietEnvironment.ts",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
-  testTimeout: 60_000,
+  // Every skipped test is listed at the end with its reason.
+  reporters: ["default", "<rootDir>/tests/support/skippedTestsReporter.js"],
+  // Above tests/support/eventually.ts's default wait (45 s), so a wait that runs out says what it waited for.
+  testTimeout: 90_000,
+  // @azure/functions' "test mode" warnings dropped (cli/local/quietAzureFunctions.ts; after the
+  // environment's setup, which replaces console methods); no test touches the user's running
+  // local stack (tests/support/isolatedStackRegistry.ts).
+  setupFilesAfterEnv: [
+    "<rootDir>/cli/local/quietAzureFunctions.ts",
+    "<rootDir>/tests/support/isolatedStackRegistry.ts",
+  ],
   maxWorkers: 2,
 };

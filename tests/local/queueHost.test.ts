@@ -38,7 +38,8 @@ const config = fastHostConfig();
 const fixture = useLocalStack({
   hostConfig: config,
   handlers: { renderBatch: scriptedHandler },
-  leaseMs: 2_000,
+  // Renewed every 2 s: a slow storage call on a busy machine must not let the lease lapse.
+  leaseMs: 4_000,
 });
 const storage = () => connectStorage({ connectionString: fixture().stack.connectionString });
 const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64");
@@ -56,8 +57,13 @@ beforeEach(() => {
 test("at most batchSize + newBatchThreshold messages run at once", async () => {
   const { batchSize, newBatchThreshold } = config.queues;
   const count = (batchSize + newBatchThreshold) * 3;
-  for (let i = 0; i < count; i++)
-    await storage().renderQueue.sendMessage(base64({ test: "slow", ms: 300 }));
+  // All queued before the host can drain them, each long enough that the next receive always
+  // comes before it ends, even when a storage call takes a second on a busy machine.
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      storage().renderQueue.sendMessage(base64({ test: "slow", ms: 1_500 })),
+    ),
+  );
   await eventually(async () =>
     deliveries.filter((d) => d.endedAt).length === count ? true : undefined,
   );
@@ -65,7 +71,7 @@ test("at most batchSize + newBatchThreshold messages run at once", async () => {
 });
 
 test("a message that runs past its lease is renewed, not delivered twice", async () => {
-  await storage().renderQueue.sendMessage(base64({ test: "slow", ms: 3_500 }));
+  await storage().renderQueue.sendMessage(base64({ test: "slow", ms: 7_000 }));
   await eventually(async () => (deliveries[0]?.endedAt ? true : undefined));
   await sleep(1_000);
   expect(deliveries).toHaveLength(1);
@@ -74,11 +80,14 @@ test("a message that runs past its lease is renewed, not delivered twice", async
 
 test("a failing message is retried with dequeueCount 1..maxDequeueCount, then moved to the poison queue", async () => {
   const text = base64({ test: "fail" });
-  await storage().renderQueue.sendMessage(text);
-  const poisoned = await eventually(async () =>
-    (await poisonTexts()).includes(text) ? true : undefined,
+  const { messageId } = await storage().renderQueue.sendMessage(text);
+  // The host logs the move after it deleted the message from render-jobs: wait for that line.
+  await eventually(async () =>
+    fixture().logs.some((line) => line.includes(`message ${messageId} moved to`))
+      ? true
+      : undefined,
   );
-  expect(poisoned).toBe(true);
+  expect(await poisonTexts()).toContain(text);
   const counts = Array.from({ length: config.queues.maxDequeueCount }, (_, i) => i + 1);
   expect(deliveries.map((d) => d.dequeueCount)).toEqual(counts);
   const remaining = await storage().renderQueue.peekMessages({ numberOfMessages: 32 });

@@ -73,7 +73,8 @@ function batchFile(count: number, card: Record<string, unknown> = {}) {
 const statusOf = (storage: JobStorage, batchId: string) =>
   getBatchStatus(storage, batchId, { settings });
 
-const finished = (storage: JobStorage, batchId: string, timeoutMs = 40_000) =>
+// Generous waits: 40 og cards take ~8 s on an idle machine and several times that on a busy one.
+const finished = (storage: JobStorage, batchId: string, timeoutMs = 120_000) =>
   eventually<BatchStatus>(async () => {
     const status = await statusOf(storage, batchId);
     return status.state === "in_progress" ? undefined : status;
@@ -120,7 +121,8 @@ test("a worker SIGKILLed mid-batch leaves no partial image; a restarted worker f
     settings: { ...settings, CHUNK_SIZE: 4, RENDER_CONCURRENCY: 1 },
   });
   const images = watch(connectionString, batch.batchId);
-  const first = await startWorker("first", connectionString);
+  // A lease long enough that its messages are still held when the test looks, however busy the machine.
+  const first = await startWorker("first", connectionString, { leaseMs: 10_000 });
   workers.push(first);
   await eventually(async () =>
     (await statusOf(storage, batch.batchId)).done >= 8 ? true : undefined,
@@ -146,7 +148,7 @@ test("a worker SIGKILLed mid-batch leaves no partial image; a restarted worker f
     Array.from({ length: batch.chunkCount }, (_, chunk) => chunk),
   );
   expectNoUnhandledRejections(second);
-}, 60_000);
+}, 150_000);
 
 test("two workers racing on one batch, every message delivered twice: one image per card, identical bytes, right counts", async () => {
   azurite = await startDiskAzurite("race");
@@ -200,7 +202,7 @@ test("two workers racing on one batch, every message delivered twice: one image 
     true,
   );
   for (const worker of workers) expectNoUnhandledRejections(worker);
-}, 60_000);
+}, 150_000);
 
 test("Azurite stopped mid-batch and started again on the same ports and data: the batch completes, errors are logged, the worker survives", async () => {
   azurite = await startDiskAzurite("outage");
@@ -241,7 +243,7 @@ test("Azurite stopped mid-batch and started again on the same ports and data: th
   // The outage is reported as what it is: a storage operation that failed, with the connection error.
   expect(duringOutage.join("\n")).toMatch(/polling render-jobs failed|storage .* failed/);
   expect(duringOutage.join("\n")).toMatch(/ECONNREFUSED/);
-}, 60_000);
+}, 150_000);
 
 test("the pruner running over and over while a young batch renders deletes only the expired batch", async () => {
   azurite = await startDiskAzurite("prune");
@@ -306,7 +308,7 @@ test("the pruner running over and over while a young batch renders deletes only 
   expect(remains).toEqual([]);
   const youngMarker = blobNames.expiryMarker(new Date(young.expiresAt), young.batchId);
   expect(await storage.renders.getBlobClient(youngMarker).exists()).toBe(true);
-}, 60_000);
+}, 150_000);
 
 test("through a worker process: an always-failing message is poisoned after maxDequeueCount with its reason logged; undecodable ones do not crash it", async () => {
   azurite = await startDiskAzurite("poison");
@@ -359,4 +361,4 @@ test("through a worker process: an always-failing message is poisoned after maxD
   expect((await finished(storage, next.batchId)).state).toBe("succeeded");
   expect(worker.alive()).toBe(true);
   expectNoUnhandledRejections(worker);
-}, 60_000);
+}, 150_000);

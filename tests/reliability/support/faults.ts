@@ -9,6 +9,7 @@ import { blobNames } from "../../../jobs/layout";
 import { names } from "../../../jobs/settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../../../jobs/storage";
 import { decodedSize } from "../../jobs/support/images";
+import { collectLines, exitWithOutput } from "../../support/childProcess";
 import { eventually, sleep } from "../../support/eventually";
 export { eventually, sleep };
 
@@ -109,11 +110,10 @@ export async function startWorker(
     },
   );
   const output: string[] = [];
-  const collect = (chunk: Buffer) =>
-    output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  collectLines(child.stdout, output);
+  collectLines(child.stderr, output);
+  // Resolves once its last output lines are in, not merely at exit (tests read them right after).
+  const exited = exitWithOutput(child);
   const alive = () => child.exitCode === null && child.signalCode === null;
   const deadline = Date.now() + 30_000;
   while (!output.some((line) => line.includes('"ready":true'))) {
