@@ -139,9 +139,19 @@ export class FontLoader {
     this.aliases.set(index.entry.family, familyAliases);
   }
 
-  /** A canvas `font` string over every registered subset of the stack, in fallback order. */
-  fontString(primary: PrimaryFontName, weight: number, sizePx: number): string {
-    const families = fontStack(primary).flatMap((entry) => this.aliases.get(entry.family) ?? []);
+  /**
+   * A canvas `font` string over every registered subset of the stack, in fallback order; with
+   * `emojiFirst`, the colour emoji fonts lead (for emoji sequences whose base the primary maps).
+   */
+  fontString(primary: PrimaryFontName, weight: number, sizePx: number, emojiFirst = false): string {
+    const stack = fontStack(primary);
+    const ordered = emojiFirst
+      ? [
+          ...stack.filter((entry) => entry.colorEmoji),
+          ...stack.filter((entry) => !entry.colorEmoji),
+        ]
+      : stack;
+    const families = ordered.flatMap((entry) => this.aliases.get(entry.family) ?? []);
     const list = (families.length ? families : [primaryFonts[primary].family]).map(
       (name) => `"${name}"`,
     );

@@ -4,6 +4,7 @@ import {
   drawImageContain,
   drawText,
   layoutText,
+  widestLineWidth,
   type Alignment,
   type Rect,
   type TextLayout,
@@ -132,8 +133,7 @@ export function drawTextStack(scene: Scene, options: StackOptions): Rect {
 
 function drawPill(scene: Scene, text: TextLayout, box: Rect, y: number, align: Alignment): void {
   const { context, unit } = scene;
-  context.font = text.font;
-  const textWidth = Math.max(...text.lines.map((line) => context.measureText(line).width));
+  const textWidth = widestLineWidth(scene, text);
   const width = textWidth + 40 * unit;
   const height = text.height + 20 * unit;
   const x =

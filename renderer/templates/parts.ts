@@ -4,8 +4,12 @@ import { toCss, type Rgba } from "../spec/colors";
 import type { ResolvedBackground } from "../spec/resolve-theme";
 import { linearGradientPixels, placeStops } from "../paint/gradient";
 import { gradientCanvas } from "../paint/gradient-cache";
+import { primaryFonts, type PrimaryFontName } from "../fonts/catalog";
+import { rangesCover, type CodePointRanges } from "../fonts/code-point-ranges";
+import { indexFamily, subsetCodePoints } from "../fonts/families";
 import { resolveDirection, type Direction } from "../text/direction";
 import { fitText } from "../text/fit";
+import { splitRuns, type PrimaryMaps, type TextRun } from "../text/runs";
 import type { Measure } from "../text/wrap";
 import type { Scene } from "./types";
 
@@ -65,18 +69,70 @@ export interface TextLayout {
   height: number;
   direction: Direction;
   font: string;
+  /** The same font with the colour emoji font first: for emoji sequences the primary would take. */
+  emojiFont: string;
+  primaryMaps: PrimaryMaps;
   color: Rgba;
 }
 
-/** A measure that caches widths per font string and text. */
-function measurer(scene: Scene, font: string): Measure {
+const primaryMapsCache = new Map<PrimaryFontName, PrimaryMaps>();
+
+/** Whether any subset of a primary font maps a code point (read on first use, then kept). */
+function primaryMapsOf(font: PrimaryFontName): PrimaryMaps {
+  let maps = primaryMapsCache.get(font);
+  if (!maps) {
+    let subsets: CodePointRanges[] | undefined;
+    maps = (codePoint) => {
+      if (!subsets) {
+        const index = indexFamily(primaryFonts[font]);
+        subsets = index.subsets.map((subset) => subsetCodePoints(index, subset));
+      }
+      return subsets.some((ranges) => rangesCover(ranges, codePoint));
+    };
+    primaryMapsCache.set(font, maps);
+  }
+  return maps;
+}
+
+interface LineFonts {
+  font: string;
+  emojiFont: string;
+  direction: Direction;
+  primaryMaps: PrimaryMaps;
+}
+
+/** The width of each run, measured with the font it is drawn with. */
+function runWidths(scene: Scene, fonts: LineFonts, runs: readonly TextRun[]): number[] {
   const { context } = scene;
+  return runs.map((run) => {
+    const font = run.emoji ? fonts.emojiFont : fonts.font;
+    if (context.font !== font) context.font = font;
+    return context.measureText(run.text).width;
+  });
+}
+
+/** The width of a line as drawText draws it: one string, or its runs side by side. */
+function measureLine(scene: Scene, fonts: LineFonts, line: string): number {
+  const runs = splitRuns(line, fonts.direction, fonts.primaryMaps);
+  if (!runs) {
+    if (scene.context.font !== fonts.font) scene.context.font = fonts.font;
+    return scene.context.measureText(line).width;
+  }
+  return runWidths(scene, fonts, runs).reduce((sum, width) => sum + width, 0);
+}
+
+/** The widest line of a layout, as drawText draws it. */
+export function widestLineWidth(scene: Scene, layout: TextLayout): number {
+  return Math.max(...layout.lines.map((line) => measureLine(scene, layout, line)));
+}
+
+/** A measure that caches widths per font string and text. */
+function measurer(scene: Scene, fonts: LineFonts): Measure {
   const cache = new Map<string, number>();
   return (text) => {
     let width = cache.get(text);
     if (width === undefined) {
-      if (context.font !== font) context.font = font;
-      width = context.measureText(text).width;
+      width = measureLine(scene, fonts, text);
       cache.set(text, width);
     }
     return width;
@@ -99,11 +155,18 @@ export function layoutText(
   }
   // Arabic and Hebrew marks stack above and below the line: give them more room.
   const lineHeight = /[\u0590-\u08FF]/u.test(text) ? style.lineHeight * 1.25 : style.lineHeight;
-  const fontAt = (size: number) => scene.fonts.fontString(scene.theme.font, style.weight, size);
+  const direction = resolveDirection(scene.spec.direction, text);
+  const primaryMaps = primaryMapsOf(scene.theme.font);
+  const fontsAt = (size: number): LineFonts => ({
+    font: scene.fonts.fontString(scene.theme.font, style.weight, size),
+    emojiFont: scene.fonts.fontString(scene.theme.font, style.weight, size, true),
+    direction,
+    primaryMaps,
+  });
   // Widths scale linearly with the font size: measure once at a reference size and scale, then
   // check the chosen lines at their real size (falling back to exact measures if one overflows).
   const referenceSize = 100;
-  const reference = measurer(scene, fontAt(referenceSize));
+  const reference = measurer(scene, fontsAt(referenceSize));
   const scaledAt =
     (size: number): Measure =>
     (line) =>
@@ -112,7 +175,7 @@ export function layoutText(
   const exactAt = (size: number): Measure => {
     let measure = exactMeasures.get(size);
     if (!measure) {
-      measure = measurer(scene, fontAt(size));
+      measure = measurer(scene, fontsAt(size));
       exactMeasures.set(size, measure);
     }
     return measure;
@@ -142,8 +205,7 @@ export function layoutText(
     size: fitted.size,
     lineHeightPx,
     height: fitted.lines.length * lineHeightPx,
-    direction: resolveDirection(scene.spec.direction, text),
-    font: fontAt(fitted.size),
+    ...fontsAt(fitted.size),
     color: style.color,
   };
 }
@@ -175,7 +237,36 @@ export function drawText(
   layout.lines.forEach((line, index) => {
     // Centre the capitals in the line box (cap height ≈ 0.72 em for Inter and Noto).
     const baseline = y + index * layout.lineHeightPx + layout.lineHeightPx / 2 + layout.size * 0.36;
-    context.fillText(line, anchorX, baseline);
+    const runs = splitRuns(line, layout.direction, layout.primaryMaps);
+    if (runs) drawRuns(scene, layout, runs, anchorX, baseline);
+    else context.fillText(line, anchorX, baseline);
+  });
+  context.restore();
+}
+
+/**
+ * Draws a line's runs (in visual order) side by side, placed as the whole line would be by the
+ * context's alignment at `anchorX`; each run in its own font order and direction.
+ */
+function drawRuns(
+  scene: Scene,
+  layout: TextLayout,
+  runs: readonly TextRun[],
+  anchorX: number,
+  baseline: number,
+): void {
+  const { context } = scene;
+  const widths = runWidths(scene, layout, runs);
+  const total = widths.reduce((sum, width) => sum + width, 0);
+  const align = context.textAlign;
+  let x = align === "center" ? anchorX - total / 2 : align === "right" ? anchorX - total : anchorX;
+  context.save();
+  context.textAlign = "left";
+  runs.forEach((run, index) => {
+    context.font = run.emoji ? layout.emojiFont : layout.font;
+    context.direction = run.rtl ? "rtl" : "ltr";
+    context.fillText(run.text, x, baseline);
+    x += widths[index] ?? 0;
   });
   context.restore();
 }

@@ -1,6 +1,6 @@
 // Base text direction from the first strong character (the Unicode bidi rule P2), for alignment.
 
-const rightToLeft =
+export const rightToLeft =
   /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC]|[\u{10800}-\u{10FFF}]|[\u{1E800}-\u{1EFFF}]/u;
 const strong = /[\p{L}\p{Nl}]/u;
 
