@@ -1,7 +1,8 @@
 // Reading and writing the pipeline's JSON documents (records, results, claim checks) as blobs.
-import type { ContainerClient } from "@azure/storage-blob";
+import type { BlobClient, ContainerClient } from "@azure/storage-blob";
 import type { z } from "zod";
 import { JobError, isNotFound, storageCall } from "./errors";
+import { pipeline } from "./settings";
 
 /** A pipeline document in storage that does not match its schema (written by something else). */
 export class CorruptDocumentError extends JobError {
@@ -22,6 +23,33 @@ export async function writeJsonBlob(
   );
 }
 
+/**
+ * One GET for the whole blob. downloadToBuffer reads the size first and then the bytes in ranges:
+ * a blob replaced between the two (a redelivered chunk rewriting its result while a status reads
+ * it) came back cut or padded — "not JSON" (seen under load in tests/reliability/faults.test.ts).
+ * One response is one version of the blob.
+ */
+async function downloadWhole(blob: BlobClient, where: string): Promise<Buffer> {
+  const response = await blob.download(0);
+  const declared = response.contentLength ?? 0;
+  const limit = pipeline.maxDocumentBytes;
+  if (declared > limit) {
+    response.readableStreamBody?.resume();
+    throw new CorruptDocumentError(`${where} is ${declared} bytes; documents are at most ${limit}`);
+  }
+  const parts: Buffer[] = [];
+  let received = 0;
+  for await (const part of response.readableStreamBody ?? []) {
+    const buffer: Buffer = typeof part === "string" ? Buffer.from(part, "utf8") : part;
+    received += buffer.length;
+    if (received > limit) {
+      throw new CorruptDocumentError(`${where} is over ${limit} bytes; documents are at most that`);
+    }
+    parts.push(buffer);
+  }
+  return Buffer.concat(parts, received);
+}
+
 /** Downloads and validates a JSON blob; undefined when it does not exist. */
 export async function readJsonBlob<T>(
   container: ContainerClient,
@@ -31,9 +59,10 @@ export async function readJsonBlob<T>(
   const where = `${container.containerName}/${blobName}`;
   let body: Buffer;
   try {
-    body = await container.getBlobClient(blobName).downloadToBuffer();
+    body = await downloadWhole(container.getBlobClient(blobName), where);
   } catch (error) {
     if (isNotFound(error)) return undefined;
+    if (error instanceof CorruptDocumentError) throw error;
     return storageCall(`reading ${where}`, () => Promise.reject(error));
   }
   let json: unknown;

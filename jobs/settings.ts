@@ -36,6 +36,11 @@ export const pipeline = {
   /** Largest HTTP request body accepted (a 1,000-item batch file fits comfortably). */
   maxRequestBytes: 4 * 1024 * 1024,
   /**
+   * Largest pipeline JSON document read back (batch record, claim check, chunk result): each is
+   * made from at most one request body, so twice that bounds it with room to spare.
+   */
+  maxDocumentBytes: 8 * 1024 * 1024,
+  /**
    * A chunk is not started this close to its batch's expiry: host.json's functionTimeout (10 min,
    * the longest a delivery can write) plus 5 min of clock skew between instances. Its writes then
    * always land before the pruner may delete the batch (tests/functions/expiringBatch.test.ts
