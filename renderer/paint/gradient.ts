@@ -60,6 +60,34 @@ function colorLookupTable(stops: GradientStop[]): Uint8Array {
 }
 
 /**
+ * One row of gradient pixels. `t` moves one way along a row, so the run clamped to the first
+ * colour (t ≤ 0) is filled natively; it is a function of its own so V8 optimises it after a few
+ * rows rather than interpreting a whole first gradient (most of a one-card process's drawing).
+ * `t` is accumulated exactly as before: the same steps give the same bytes.
+ */
+function fillRow(
+  words: Uint32Array,
+  rowStart: number,
+  width: number,
+  firstT: number,
+  step: number,
+  tableWords: Uint32Array,
+): void {
+  const last = lutSize - 1;
+  let t = firstT;
+  let x = 0;
+  while (x < width && t <= 0) {
+    x++;
+    t += step;
+  }
+  if (x > 0) words.fill(tableWords[0] ?? 0, rowStart, rowStart + x);
+  for (let offset = rowStart + x, end = rowStart + width; offset < end; offset++, t += step) {
+    const index = t <= 0 ? 0 : t >= last ? last : (t + 0.5) | 0;
+    words[offset] = tableWords[index] ?? 0;
+  }
+}
+
+/**
  * RGBA pixels of a CSS-style linear gradient (angle 0 = towards the top, 90 = towards the right;
  * the gradient line is long enough that the corners get the first and last colours).
  */
@@ -80,14 +108,10 @@ export function linearGradientPixels(
   const step = (dx / length) * (lutSize - 1);
   const centerX = width / 2;
   const centerY = height / 2;
-  let offset = 0;
   for (let y = 0; y < height; y++) {
-    let t =
+    const firstT =
       (((y + 0.5 - centerY) * dy) / length + 0.5 + ((0.5 - centerX) * dx) / length) * (lutSize - 1);
-    for (let x = 0; x < width; x++, t += step) {
-      const index = t <= 0 ? 0 : t >= lutSize - 1 ? lutSize - 1 : (t + 0.5) | 0;
-      words[offset++] = tableWords[index] ?? 0;
-    }
+    fillRow(words, y * width, width, firstT, step, tableWords);
   }
   return pixels;
 }
