@@ -20,6 +20,8 @@ export interface EnqueueOptions {
   settings: Settings;
   /** Creation time (tests back-date batches to exercise pruning). */
   now?: Date;
+  /** The id of a lone card without one (the CLI passes the file's name, as `render` does). */
+  singleCardId?: string;
 }
 
 export interface EnqueuedBatch {
@@ -87,7 +89,7 @@ export async function enqueueBatch(
 ): Promise<EnqueuedBatch> {
   const { settings } = options;
   const now = options.now ?? new Date();
-  const parsed = parseBatchFile(batchFile);
+  const parsed = parseBatchFile(batchFile, { singleCardId: options.singleCardId });
   const warnings: string[] = [];
   let ttlHours = parsed.ttlHours ?? settings.RETENTION_HOURS;
   if (ttlHours > settings.MAX_TTL_HOURS) {

@@ -42,9 +42,10 @@ export async function uploadBatchAssets(
   storage: JobStorage,
   batchFile: unknown,
   baseDir: string,
+  singleCardId?: string,
 ): Promise<AssetUpload> {
   // Validation errors surface here already, before anything is uploaded.
-  const parsed = parseBatchFile(batchFile);
+  const parsed = parseBatchFile(batchFile, { singleCardId });
   const assetNames = new Set(
     parsed.items.flatMap((item) =>
       item.spec ? assetFieldsOf(item.spec).map(({ asset }) => asset) : [],
@@ -107,9 +108,14 @@ export async function enqueueFile(storage: JobStorage, file: string): Promise<En
   const batchFile = readJsonFile(file);
   const baseDir = path.dirname(path.resolve(file));
   await ensureStorageResources(storage);
-  const assets = await uploadBatchAssets(storage, batchFile, baseDir);
+  // A lone card without an id is named after its file, as `cardpress render` names it.
+  const singleCardId = path.basename(file).replace(/\.json$/i, "");
+  const assets = await uploadBatchAssets(storage, batchFile, baseDir, singleCardId);
   try {
-    const batch = await enqueueBatch(storage, batchFile, { settings: readSettings() });
+    const batch = await enqueueBatch(storage, batchFile, {
+      settings: readSettings(),
+      singleCardId,
+    });
     return { file, assets, ...batch };
   } catch (error) {
     if (error instanceof MissingAssetsError) throw missingAssetsError(error, file, baseDir);

@@ -43,6 +43,15 @@ describe("a lone card given as a batch", () => {
     expect(record.items.map((item) => item.id)).toEqual(["launch"]);
   });
 
+  it("cardpress enqueue names a card without an id after its file, as render does", async () => {
+    const file = path.join(dir, "welcome-card.json");
+    fs.writeFileSync(file, JSON.stringify({ title: "Hi" }));
+    const result = await enqueueFile(fixture().storage, file);
+    expect([result.total, result.accepted]).toEqual([1, 1]);
+    const record = await readBatchRecord(fixture().storage, result.batchId);
+    expect(record.items.map((item) => item.id)).toEqual(["welcome-card"]);
+  });
+
   it("POST /api/batches accepts it too; a card without an id is named card", async () => {
     const response = await postBatch({ title: "Hi", format: "jpg" });
     expect(response.status).toBe(202);
