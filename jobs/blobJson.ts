@@ -1,4 +1,5 @@
 // Reading and writing the pipeline's JSON documents (records, results, claim checks) as blobs.
+import { Readable } from "node:stream";
 import type { BlobClient, ContainerClient } from "@azure/storage-blob";
 import type { z } from "zod";
 import { JobError, isNotFound, storageCall } from "./errors";
@@ -31,18 +32,24 @@ export async function writeJsonBlob(
  */
 async function downloadWhole(blob: BlobClient, where: string): Promise<Buffer> {
   const response = await blob.download(0);
+  const body = response.readableStreamBody;
+  // A refused body is abandoned: the refusal is the error reported, not the abort it causes.
+  const abandon = () => {
+    if (body instanceof Readable) body.on("error", () => undefined).destroy();
+  };
   const declared = response.contentLength ?? 0;
   const limit = pipeline.maxDocumentBytes;
   if (declared > limit) {
-    response.readableStreamBody?.resume();
+    abandon();
     throw new CorruptDocumentError(`${where} is ${declared} bytes; documents are at most ${limit}`);
   }
   const parts: Buffer[] = [];
   let received = 0;
-  for await (const part of response.readableStreamBody ?? []) {
+  for await (const part of body ?? []) {
     const buffer: Buffer = typeof part === "string" ? Buffer.from(part, "utf8") : part;
     received += buffer.length;
     if (received > limit) {
+      abandon();
       throw new CorruptDocumentError(`${where} is over ${limit} bytes; documents are at most that`);
     }
     parts.push(buffer);
