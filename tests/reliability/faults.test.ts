@@ -333,6 +333,9 @@ test("through a worker process: an always-failing message is poisoned after maxD
   await eventually(async () =>
     (await poisonTexts()).includes(message?.messageText ?? "") ? true : undefined,
   );
+  // The host logs the move after it, so the line is waited for, not assumed.
+  const movedLine = `message ${message?.messageId} moved to render-jobs-poison after ${maxDequeueCount} deliveries`;
+  await eventually(async () => (worker.output.join("\n").includes(movedLine) ? true : undefined));
   const log = worker.output.join("\n");
   for (let delivery = 1; delivery <= maxDequeueCount; delivery++) {
     expect(log).toMatch(
@@ -341,9 +344,7 @@ test("through a worker process: an always-failing message is poisoned after maxD
       ),
     );
   }
-  expect(log).toContain(
-    `message ${message?.messageId} moved to render-jobs-poison after ${maxDequeueCount} deliveries`,
-  );
+  expect(log).toContain(movedLine);
 
   // Not base64, and a chunk of a protocol version this worker does not know: both parked at once.
   const notBase64 = "definitely { not base64";
