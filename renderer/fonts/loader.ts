@@ -30,14 +30,25 @@ function isJoinerOrSelector(codePoint: number): boolean {
 interface Coverage {
   index: FamilyIndex;
   subset: Subset;
+  /** The subset's position in its family: font lists name a family's files in this order. */
+  order: number;
+  /** The family name the subset's files are registered under. */
+  alias: string;
+}
+
+/** What a text needs: the files that draw it and the characters no shipped font maps. */
+interface Resolved {
+  coverages: Set<Coverage>;
+  missing: string[];
 }
 
 /** Registers fonts with one engine on demand; one instance per engine. */
 export class FontLoader {
   private readonly registered = new Set<string>();
   private readonly coverage = new Map<string, Coverage | null>();
-  /** Registered family aliases per catalog family, in registration order. */
-  private readonly aliases = new Map<string, string[]>();
+  private readonly files = new Map<string, Coverage>();
+  /** Registered names with at least one file (a trimmed package may lack a subset's files). */
+  private readonly drawable = new Set<string>();
 
   constructor(private readonly engine: CanvasEngine) {}
 
@@ -64,13 +75,17 @@ export class FontLoader {
     for (const requireDeclared of [true, false]) {
       for (const entry of families) {
         const index = indexFamily(entry);
-        const subset = index.subsets.find(
+        const order = index.subsets.findIndex(
           (candidate) =>
             (!requireDeclared || !candidate.declared || rangesCover(candidate.declared, first)) &&
             mapsAll(index, candidate),
         );
+        const subset = index.subsets[order];
         if (subset) {
-          found = { index, subset };
+          const alias = `${index.entry.family} ${subset.stem}`;
+          // One object per file, whichever code points led to it: sets of them deduplicate files.
+          found = this.files.get(alias) ?? { index, subset, order, alias };
+          this.files.set(alias, found);
           break;
         }
       }
@@ -83,15 +98,41 @@ export class FontLoader {
   /**
    * An emoji sequence (👍🏽, 👨‍👩‍👧, 🇫🇷, 1️⃣, ©️) is drawn whole by one colour emoji font that maps
    * each of its code points, so that the shaper can form the sequence's glyph; variation selectors
-   * are not in the font's cmap. Returns false when no emoji font maps them all.
+   * are not in the font's cmap. Null when no emoji font maps them all.
    */
-  private ensureEmoji(sequence: string, primary: PrimaryFontName): boolean {
+  private emojiCoverage(sequence: string, primary: PrimaryFontName): Coverage | null {
     const codePoints = [...sequence]
       .map((character) => character.codePointAt(0) ?? 0)
       .filter((codePoint) => codePoint < 0xfe00 || codePoint > 0xfe0f);
-    const coverage = this.coverageOf(primary, codePoints, true);
-    if (coverage) this.register(coverage.index, coverage.subset);
-    return coverage !== null;
+    return this.coverageOf(primary, codePoints, true);
+  }
+
+  /**
+   * The files that draw every character of `text` with the stack of `primary`, registered (in every
+   * weight) before they are named; and the characters no shipped font maps. Linear in the text.
+   */
+  private resolve(text: string, primary: PrimaryFontName): Resolved {
+    const coverages = new Set<Coverage>();
+    const missing: string[] = [];
+    const use = (coverage: Coverage) => {
+      if (coverages.has(coverage)) return;
+      this.register(coverage);
+      coverages.add(coverage);
+    };
+    const rest = text.replace(emojiSequence, (sequence) => {
+      const coverage = this.emojiCoverage(sequence, primary);
+      if (!coverage) return sequence;
+      use(coverage);
+      return "";
+    });
+    for (const character of new Set(rest)) {
+      const codePoint = character.codePointAt(0) ?? 0;
+      if (codePoint < 0x20 || isJoinerOrSelector(codePoint)) continue;
+      const coverage = this.coverageOf(primary, [codePoint]);
+      if (coverage) use(coverage);
+      else if (!/\s/u.test(character)) missing.push(character);
+    }
+    return { coverages, missing };
   }
 
   /**
@@ -99,21 +140,7 @@ export class FontLoader {
    * `primary`. Returns the characters no shipped font maps (they would render as boxes).
    */
   ensure(text: string, primary: PrimaryFontName): string[] {
-    const missing: string[] = [];
-    const rest = text.replace(emojiSequence, (sequence) =>
-      this.ensureEmoji(sequence, primary) ? "" : sequence,
-    );
-    for (const character of new Set(rest)) {
-      const codePoint = character.codePointAt(0) ?? 0;
-      if (codePoint < 0x20 || isJoinerOrSelector(codePoint)) continue;
-      const coverage = this.coverageOf(primary, [codePoint]);
-      if (!coverage) {
-        if (!/\s/u.test(character)) missing.push(character);
-        continue;
-      }
-      this.register(coverage.index, coverage.subset);
-    }
-    return missing;
+    return this.resolve(text, primary).missing;
   }
 
   /**
@@ -124,37 +151,42 @@ export class FontLoader {
    * left text measured before it drawing boxes (measured: an Arabic eyebrow at 600 after a 400
    * subtitle registered). So a name never changes once text has used it.
    */
-  private register(index: FamilyIndex, subset: Subset): void {
-    const alias = `${index.entry.family} ${subset.stem}`;
-    if (this.registered.has(alias)) return;
-    this.registered.add(alias);
-    let registeredAny = false;
-    for (const file of subsetFiles(index, subset)) {
-      this.engine.registerFont(file, alias);
-      registeredAny = true;
+  private register(coverage: Coverage): void {
+    if (this.registered.has(coverage.alias)) return;
+    this.registered.add(coverage.alias);
+    for (const file of subsetFiles(coverage.index, coverage.subset)) {
+      this.engine.registerFont(file, coverage.alias);
+      this.drawable.add(coverage.alias);
     }
-    if (!registeredAny) return;
-    const familyAliases = this.aliases.get(index.entry.family) ?? [];
-    familyAliases.push(alias);
-    this.aliases.set(index.entry.family, familyAliases);
   }
 
   /**
-   * A canvas `font` string over every registered subset of the stack, in fallback order; with
+   * A canvas `font` string for drawing or measuring `text`: it names only the files the text's own
+   * characters need, in fallback order (one family per file, each file once), so its length is
+   * bounded by the text's distinct characters, not by what the process rendered before (the cost of
+   * every measure and draw grows with the number of families named). The primary font's file for
+   * the space always leads: characters no font maps draw as its missing-glyph box. With
    * `emojiFirst`, the colour emoji fonts lead (for emoji sequences whose base the primary maps).
    */
-  fontString(primary: PrimaryFontName, weight: number, sizePx: number, emojiFirst = false): string {
+  fontString(
+    primary: PrimaryFontName,
+    weight: number,
+    sizePx: number,
+    text: string,
+    emojiFirst = false,
+  ): string {
     const stack = fontStack(primary);
-    const ordered = emojiFirst
-      ? [
-          ...stack.filter((entry) => entry.colorEmoji),
-          ...stack.filter((entry) => !entry.colorEmoji),
-        ]
-      : stack;
-    const families = ordered.flatMap((entry) => this.aliases.get(entry.family) ?? []);
-    const list = (families.length ? families : [primaryFonts[primary].family]).map(
-      (name) => `"${name}"`,
-    );
-    return `${weight} ${sizePx}px ${list.join(", ")}`;
+    const rank = (coverage: Coverage) => {
+      const position = stack.indexOf(coverage.index.entry);
+      const emoji = coverage.index.entry.colorEmoji ? 0 : 1;
+      return (emojiFirst ? emoji * stack.length : 0) + position;
+    };
+    const { coverages } = this.resolve(` ${text}`, primary);
+    const names = [...coverages]
+      .filter((coverage) => this.drawable.has(coverage.alias))
+      .sort((a, b) => rank(a) - rank(b) || a.order - b.order)
+      .map((coverage) => `"${coverage.alias}"`);
+    if (!names.length) names.push(`"${primaryFonts[primary].family}"`);
+    return `${weight} ${sizePx}px ${names.join(", ")}`;
   }
 }

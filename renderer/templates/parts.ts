@@ -62,16 +62,11 @@ export interface TextBlockStyle {
   uppercase?: boolean;
 }
 
-export interface TextLayout {
+export interface TextLayout extends LineFonts {
   lines: string[];
   size: number;
   lineHeightPx: number;
   height: number;
-  direction: Direction;
-  font: string;
-  /** The same font with the colour emoji font first: for emoji sequences the primary would take. */
-  emojiFont: string;
-  primaryMaps: PrimaryMaps;
   color: Rgba;
 }
 
@@ -94,28 +89,35 @@ function primaryMapsOf(font: PrimaryFontName): PrimaryMaps {
   return maps;
 }
 
-interface LineFonts {
-  font: string;
-  emojiFont: string;
+/** How a text block's strings are drawn at one size. */
+export interface LineFonts {
+  /**
+   * The canvas font for a string, naming only the font files its characters need; with
+   * `emojiFirst` the colour emoji font leads (for emoji sequences the primary would take).
+   */
+  fontFor: (text: string, emojiFirst: boolean) => string;
   direction: Direction;
   primaryMaps: PrimaryMaps;
 }
 
+function setFont(scene: Scene, font: string): void {
+  // Assigning a font parses it (costly for long lists): skip when it is already set.
+  if (scene.context.font !== font) scene.context.font = font;
+}
+
 /** The width of each run, measured with the font it is drawn with. */
 function runWidths(scene: Scene, fonts: LineFonts, runs: readonly TextRun[]): number[] {
-  const { context } = scene;
   return runs.map((run) => {
-    const font = run.emoji ? fonts.emojiFont : fonts.font;
-    if (context.font !== font) context.font = font;
-    return context.measureText(run.text).width;
+    setFont(scene, fonts.fontFor(run.text, run.emoji));
+    return scene.context.measureText(run.text).width;
   });
 }
 
-/** The width of a line as drawText draws it: one string, or its runs side by side. */
+/** The width of a string as drawText draws it: one string, or its runs side by side. */
 function measureLine(scene: Scene, fonts: LineFonts, line: string): number {
   const runs = splitRuns(line, fonts.direction, fonts.primaryMaps);
   if (!runs) {
-    if (scene.context.font !== fonts.font) scene.context.font = fonts.font;
+    setFont(scene, fonts.fontFor(line, false));
     return scene.context.measureText(line).width;
   }
   return runWidths(scene, fonts, runs).reduce((sum, width) => sum + width, 0);
@@ -126,7 +128,10 @@ export function widestLineWidth(scene: Scene, layout: TextLayout): number {
   return Math.max(...layout.lines.map((line) => measureLine(scene, layout, line)));
 }
 
-/** A measure that caches widths per font string and text. */
+/**
+ * A measure at one size that caches widths per text: the wrapper asks for each piece, grapheme and
+ * line once per size, and the fit asks again at every size it tries.
+ */
 function measurer(scene: Scene, fonts: LineFonts): Measure {
   const cache = new Map<string, number>();
   return (text) => {
@@ -158,8 +163,8 @@ export function layoutText(
   const direction = resolveDirection(scene.spec.direction, text);
   const primaryMaps = primaryMapsOf(scene.theme.font);
   const fontsAt = (size: number): LineFonts => ({
-    font: scene.fonts.fontString(scene.theme.font, style.weight, size),
-    emojiFont: scene.fonts.fontString(scene.theme.font, style.weight, size, true),
+    fontFor: (part, emojiFirst) =>
+      scene.fonts.fontString(scene.theme.font, style.weight, size, part, emojiFirst),
     direction,
     primaryMaps,
   });
@@ -180,7 +185,7 @@ export function layoutText(
     }
     return measure;
   };
-  const fit = (measureAt: (size: number) => Measure) =>
+  const fit = (measureAt: (size: number) => Measure, checkLines: boolean) =>
     fitText({
       text,
       maxWidth,
@@ -190,10 +195,13 @@ export function layoutText(
       maxSize: style.maxSize,
       lineHeight,
       measureAt,
+      checkLines,
     });
-  let fitted = fit(scaledAt);
+  // The search adds piece widths; only the lines kept are measured whole, once each. One too wide
+  // (kerning or shaping across a break, rounding at the real size) means a second, exact fit.
+  let fitted = fit(scaledAt, false);
   const exact = exactAt(fitted.size);
-  if (fitted.lines.some((line) => exact(line) > maxWidth + 0.5)) fitted = fit(exactAt);
+  if (fitted.lines.some((line) => exact(line) > maxWidth + 0.5)) fitted = fit(exactAt, true);
   if (fitted.clamped) {
     scene.warnings.push(
       `${style.field}: too long for the box even at ${fitted.size}px; cut to ${fitted.lines.length} line(s) with an ellipsis`,
@@ -223,7 +231,6 @@ export function drawText(
 ): void {
   const { context } = scene;
   context.save();
-  context.font = layout.font;
   context.fillStyle = toCss(layout.color);
   context.direction = layout.direction;
   context.textBaseline = "alphabetic";
@@ -238,8 +245,12 @@ export function drawText(
     // Centre the capitals in the line box (cap height ≈ 0.72 em for Inter and Noto).
     const baseline = y + index * layout.lineHeightPx + layout.lineHeightPx / 2 + layout.size * 0.36;
     const runs = splitRuns(line, layout.direction, layout.primaryMaps);
-    if (runs) drawRuns(scene, layout, runs, anchorX, baseline);
-    else context.fillText(line, anchorX, baseline);
+    if (runs) {
+      drawRuns(scene, layout, runs, anchorX, baseline);
+    } else {
+      setFont(scene, layout.fontFor(line, false));
+      context.fillText(line, anchorX, baseline);
+    }
   });
   context.restore();
 }
@@ -263,7 +274,7 @@ function drawRuns(
   context.save();
   context.textAlign = "left";
   runs.forEach((run, index) => {
-    context.font = run.emoji ? layout.emojiFont : layout.font;
+    setFont(scene, layout.fontFor(run.text, run.emoji));
     context.direction = run.rtl ? "rtl" : "ltr";
     context.fillText(run.text, x, baseline);
     x += widths[index] ?? 0;

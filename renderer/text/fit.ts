@@ -1,5 +1,6 @@
 // Auto-fit: the largest font size whose wrapped text fits a box; below the minimum, clamp with an ellipsis.
-import { withEllipsis, wrapText, type Measure } from "./wrap";
+import { breakPieces, type BreakPiece } from "./breaks";
+import { withEllipsis, wrapPieces, type Measure } from "./wrap";
 
 export interface FitOptions {
   text: string;
@@ -12,6 +13,8 @@ export interface FitOptions {
   lineHeight: number;
   /** A measure for text at a given font size. */
   measureAt: (size: number) => Measure;
+  /** Check every line of every size tried by measuring it whole (see WrapOptions). */
+  checkLines?: boolean;
 }
 
 export interface FittedText {
@@ -21,8 +24,14 @@ export interface FittedText {
   clamped: boolean;
 }
 
-function layoutAt(options: FitOptions, size: number) {
-  const lines = wrapText(options.text, options.maxWidth, options.measureAt(size));
+/**
+ * Each size tried wraps the same break pieces: segmentation runs once, and wrapping is linear in the
+ * text, so a fit costs O(n log(maxSize − minSize)) with a measure that caches by text.
+ */
+function layoutAt(options: FitOptions, pieces: readonly BreakPiece[], size: number) {
+  const lines = wrapPieces(pieces, options.maxWidth, options.measureAt(size), {
+    checkLines: options.checkLines ?? false,
+  });
   const fits =
     lines.length <= options.maxLines &&
     lines.length * size * options.lineHeight <= options.maxHeight + 0.5;
@@ -33,7 +42,8 @@ export function fitText(options: FitOptions): FittedText {
   const minSize = Math.max(1, Math.floor(Math.min(options.minSize, options.maxSize)));
   let low = minSize;
   let high = Math.max(minSize, Math.floor(options.maxSize));
-  const best = layoutAt(options, low);
+  const pieces = breakPieces(options.text);
+  const best = layoutAt(options, pieces, low);
   if (!best.fits) {
     // Too long even at the minimum: keep as many lines as fit and end the last with an ellipsis.
     const linesThatFit = Math.max(
@@ -53,7 +63,7 @@ export function fitText(options: FitOptions): FittedText {
   // Binary search on whole pixel sizes; fitting is monotonic except for rare wrapping jitter.
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    const attempt = layoutAt(options, middle);
+    const attempt = layoutAt(options, pieces, middle);
     if (attempt.fits) {
       low = middle;
       bestSize = middle;

@@ -1,61 +1,191 @@
-// Greedy line wrapping of text into a width, breaking inside over-long words (URLs) by grapheme.
-import { breakPieces, graphemes } from "./breaks";
+// Greedy line wrapping in time linear in the text: each piece measured once, each line checked once.
+import { breakPieces, graphemes, type BreakPiece } from "./breaks";
 
 /** Width of a string in the current font, in pixels. */
 export type Measure = (text: string) => number;
 
-/** Splits one piece that is wider than the line into chunks that fit, at grapheme boundaries. */
-function splitOversized(piece: string, maxWidth: number, measure: Measure): string[] {
-  const chunks: string[] = [];
-  let current = "";
-  for (const grapheme of graphemes(piece)) {
-    if (current && measure(current + grapheme) > maxWidth) {
-      chunks.push(current);
-      current = grapheme;
-    } else {
-      current += grapheme;
+/**
+ * The largest `count` in [1, `limit`] for which `fits(count)` holds, assuming `fits` is monotonic
+ * (a longer prefix is never narrower); 1 when none fits. Starts from an estimate and gallops, so a
+ * good estimate costs two checks and a bad one O(log limit).
+ */
+function longestFitting(limit: number, estimate: number, fits: (count: number) => boolean): number {
+  let guess = Math.min(limit, Math.max(1, estimate));
+  let low: number; // fits (or 1)
+  let high: number; // does not fit (or limit + 1)
+  if (fits(guess)) {
+    low = guess;
+    let step = 1;
+    for (;;) {
+      if (low === limit) return low;
+      guess = Math.min(limit, low + step);
+      if (!fits(guess)) {
+        high = guess;
+        break;
+      }
+      low = guess;
+      step *= 2;
     }
+  } else {
+    low = 1;
+    high = guess;
   }
-  if (current) chunks.push(current);
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (fits(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * Splits one piece that is wider than the line into chunks that fit, at grapheme boundaries. Each
+ * distinct grapheme is measured once; the running sum of their widths places each break, and one
+ * measure of the chunk confirms it (shaping can make a chunk wider or narrower than its parts).
+ */
+function splitOversized(piece: string, maxWidth: number, measure: Measure): string[] {
+  const parts = graphemes(piece);
+  const widths = parts.map((part) => measure(part));
+  const chunks: string[] = [];
+  for (let start = 0; start < parts.length;) {
+    let estimate = 0;
+    for (let sum = 0; start + estimate < parts.length; estimate++) {
+      sum += widths[start + estimate] ?? 0;
+      if (sum > maxWidth) break;
+    }
+    const chunkOf = (count: number) => parts.slice(start, start + count).join("");
+    const count = longestFitting(
+      parts.length - start,
+      estimate,
+      (candidate) => measure(chunkOf(candidate)) <= maxWidth,
+    );
+    chunks.push(chunkOf(count));
+    start += count;
+  }
   return chunks;
+}
+
+/** A piece of text placed on a line, with its measured width including trailing spaces. */
+interface Placed {
+  text: string;
+  width: number;
+  forcedBreakAfter: boolean;
+}
+
+export interface WrapOptions {
+  /**
+   * Measure each full line once and move pieces to the next line if it is wider than the sum of
+   * its pieces (kerning or shaping across a break). Off while a fit tries sizes: it then checks
+   * only the lines it keeps, and wraps again with this on if one of them is too wide.
+   */
+  checkLines?: boolean;
+}
+
+/**
+ * Wraps break pieces into lines no wider than `maxWidth` (a single grapheme wider than that stays
+ * alone). A line is filled by adding the measured widths of its pieces, so the work is linear in
+ * the text. `measure` should cache by text: a piece repeated in the text is then measured once.
+ */
+export function wrapPieces(
+  pieces: readonly BreakPiece[],
+  maxWidth: number,
+  measure: Measure,
+  { checkLines = true }: WrapOptions = {},
+): string[] {
+  const lines: string[] = [];
+  let line: Placed[] = [];
+  let lineWidth = 0;
+  /** Pieces moved back from a full line, to be placed again before the next piece (a stack). */
+  const pending: Placed[] = [];
+  let next = 0;
+  const take = (): Placed | BreakPiece | undefined => pending.pop() ?? pieces[next++];
+
+  const textOf = (placed: readonly Placed[]) =>
+    placed
+      .map((part) => part.text)
+      .join("")
+      .trimEnd();
+  const startLine = (first?: Placed) => {
+    line = first ? [first] : [];
+    lineWidth = first?.width ?? 0;
+  };
+  /** Ends the current line, moving its last pieces to `pending` if the line measures too wide. */
+  const closeLine = (keepEmpty: boolean) => {
+    const text = textOf(line);
+    if (!text.trim()) {
+      if (keepEmpty) lines.push(text);
+      startLine();
+      return;
+    }
+    let kept = line.length;
+    if (checkLines && line.length > 1 && measure(text) > maxWidth) {
+      kept = longestFitting(
+        line.length,
+        line.length - 1,
+        (count) => measure(textOf(line.slice(0, count))) <= maxWidth,
+      );
+      const moved = line.slice(kept);
+      // A forced break after the last piece moves with it.
+      for (let index = moved.length - 1; index >= 0; index--) pending.push(moved[index] as Placed);
+    }
+    lines.push(textOf(line.slice(0, kept)));
+    startLine();
+  };
+
+  for (let piece = take(); piece; piece = take()) {
+    const width = "width" in piece ? piece.width : measure(piece.text);
+    const trimmed = piece.text.trimEnd();
+    const trimmedWidth = trimmed === piece.text ? width : measure(trimmed);
+    const placed: Placed = { text: piece.text, width, forcedBreakAfter: piece.forcedBreakAfter };
+    if (lineWidth + trimmedWidth <= maxWidth || !line.length) {
+      if (trimmedWidth <= maxWidth || !trimmed) {
+        line.push(placed);
+        lineWidth += width;
+      } else {
+        // Alone and still too wide (a URL, a Korean or Thai sentence without spaces).
+        const chunks = splitOversized(trimmed, maxWidth, measure);
+        // The piece's trailing spaces stay with its last chunk, before the next word.
+        const last = (chunks.pop() ?? "") + piece.text.slice(trimmed.length);
+        lines.push(...chunks);
+        startLine({ text: last, width: measure(last), forcedBreakAfter: piece.forcedBreakAfter });
+      }
+    } else {
+      // Back on the stack first: pieces a too-wide line gives back must come out before it.
+      pending.push(placed);
+      closeLine(false);
+      continue;
+    }
+    if (piece.forcedBreakAfter) closeLine(true);
+  }
+  closeLine(false);
+  return lines;
 }
 
 /** Wraps text into lines no wider than `maxWidth` (a single grapheme wider than that stays alone). */
 export function wrapText(text: string, maxWidth: number, measure: Measure): string[] {
-  const lines: string[] = [];
-  let line = "";
-  const fits = (candidate: string) => measure(candidate.trimEnd()) <= maxWidth;
-  for (const piece of breakPieces(text)) {
-    if (fits(line + piece.text)) {
-      line += piece.text;
-    } else {
-      if (line.trim()) lines.push(line.trimEnd());
-      if (fits(piece.text)) {
-        line = piece.text;
-      } else {
-        const chunks = splitOversized(piece.text.trimEnd(), maxWidth, measure);
-        line = chunks.pop() ?? "";
-        lines.push(...chunks);
-      }
-    }
-    if (piece.forcedBreakAfter) {
-      lines.push(line.trimEnd());
-      line = "";
-    }
-  }
-  if (line.trim()) lines.push(line.trimEnd());
-  return lines;
+  return wrapPieces(breakPieces(text), maxWidth, measure);
 }
 
 const ellipsis = "…";
+const trailingPunctuation = /[\s.,;:!?、，。\-–—]+$/u;
 
-/** Shortens a line by graphemes until it and an ellipsis fit; trailing spaces and punctuation go first. */
+/**
+ * Shortens a line to the most graphemes that fit with an ellipsis; trailing spaces and punctuation
+ * go first. The graphemes' summed widths give the first guess, whole candidates confirm it: two
+ * measures when the sum is exact, O(log n) otherwise.
+ */
 export function withEllipsis(line: string, maxWidth: number, measure: Measure): string {
   const parts = graphemes(line);
-  while (parts.length) {
-    const candidate = parts.join("").replace(/[\s.,;:!?、，。\-–—]+$/u, "") + ellipsis;
-    if (measure(candidate) <= maxWidth) return candidate;
-    parts.pop();
+  const candidate = (count: number) =>
+    parts.slice(0, count).join("").replace(trailingPunctuation, "") + ellipsis;
+  if (!parts.length) return ellipsis;
+  const fits = (count: number) => measure(candidate(count)) <= maxWidth;
+  if (fits(parts.length)) return candidate(parts.length);
+  if (!fits(1)) return ellipsis;
+  let estimate = 0;
+  for (let sum = measure(ellipsis); estimate < parts.length; estimate++) {
+    sum += measure(parts[estimate] ?? "");
+    if (sum > maxWidth) break;
   }
-  return ellipsis;
+  return candidate(longestFitting(parts.length - 1, estimate, fits));
 }
