@@ -4,12 +4,13 @@ import { getEngine } from "./engine/select";
 import type { CanvasEngine } from "./engine/types";
 import { AssetError } from "./errors";
 import { FontLoader } from "./fonts/loader";
-import { DecodedImageCache } from "./paint/images";
+import { gradientCacheOf } from "./paint/gradient-cache";
+import { DecodedImageCache, type DrawnBox } from "./paint/images";
 import { backgroundHasAlpha, resolveTheme } from "./spec/resolve-theme";
 import type { CardSpec, ImageFormat } from "./spec/schema";
 import { sizePresets } from "./spec/sizes";
 import { getTemplate } from "./templates";
-import type { Scene } from "./templates/types";
+import type { ImageBox, Scene } from "./templates/types";
 
 /** Image bytes by asset name, as loaded by the caller (the renderer reads no files or URLs of its own). */
 export type AssetBytes = ReadonlyMap<string, Uint8Array>;
@@ -52,16 +53,46 @@ function stateOf(engine: CanvasEngine): EngineState {
   return state;
 }
 
+/**
+ * Bytes the renderer keeps between cards for `engine` (decoded images and gradients, estimated
+ * as width × height × 4), each at most its budget in limits.cacheBudgets.
+ */
+export function cacheUsage(engine: CanvasEngine = getEngine()): {
+  decodedImageBytes: number;
+  gradientBytes: number;
+} {
+  return {
+    decodedImageBytes: stateOf(engine).images.bytes,
+    gradientBytes: gradientCacheOf(engine).bytes,
+  };
+}
+
+/**
+ * A template box in device pixels, rounded up. An image the template does not draw is still
+ * decoded (a broken asset fails the card as before), at one pixel.
+ */
+function deviceBox(box: ImageBox | undefined, scale: number): DrawnBox {
+  if (!box) return { width: 1, height: 1, fit: "contain" };
+  return {
+    width: Math.max(1, Math.ceil(box.width * scale - 1e-9)),
+    height: Math.max(1, Math.ceil(box.height * scale - 1e-9)),
+    fit: box.fit,
+  };
+}
+
 async function loadImage(
   state: EngineState,
   field: "logo" | "background",
   name: string | undefined,
   assets: AssetBytes,
+  box: ImageBox | undefined,
+  scale: number,
 ) {
   if (name === undefined) return undefined;
   const bytes = assets.get(name);
   if (!bytes) throw new AssetError(field, name, "was not provided (no asset with that name)");
-  return state.images.get(field, name, bytes);
+  const image = await state.images.get(field, name, bytes, deviceBox(box, scale));
+  return box ? image : undefined;
 }
 
 /** A drawn, not yet encoded, card. */
@@ -83,12 +114,16 @@ export async function drawCard(
 ): Promise<DrawnCard> {
   const state = stateOf(engine);
   const template = getTemplate(spec.template);
+  const { width, height } = logicalSize(spec);
+  const unit = Math.min(width / 1200, height / 630);
+  // Images are decoded no larger than the template draws them: a 5000² logo drawn 48 px high
+  // is kept as a 48 px one, not as 95 MiB of pixels.
+  const boxes = template.imageBoxes({ width, height, unit, spec });
   const [logo, background] = await Promise.all([
-    loadImage(state, "logo", spec.logo, assets),
-    loadImage(state, "background", spec.background, assets),
+    loadImage(state, "logo", spec.logo, assets, boxes.logo, spec.scale),
+    loadImage(state, "background", spec.background, assets, boxes.background, spec.scale),
   ]);
   const drawStart = performance.now();
-  const { width, height } = logicalSize(spec);
   const outputWidth = Math.round(width * spec.scale);
   const outputHeight = Math.round(height * spec.scale);
   const { canvas, context } = engine.createCanvas(outputWidth, outputHeight);
@@ -101,7 +136,7 @@ export async function drawCard(
     width,
     height,
     scale: spec.scale,
-    unit: Math.min(width / 1200, height / 630),
+    unit,
     spec,
     theme,
     images: { logo, background },

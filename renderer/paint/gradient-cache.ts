@@ -1,14 +1,26 @@
-// Recently used gradients kept as ready canvases: a batch usually shares one theme.
+// Recently used gradients kept as ready canvases, within a byte budget: a batch usually shares one theme.
 import type { CanvasEngine, EngineCanvas } from "../engine/types";
+import { limits } from "../limits";
+import { ByteBudgetCache } from "./byte-cache";
 import { linearGradientPixels, type GradientStop } from "./gradient";
 
-const capacity = 8;
-const caches = new WeakMap<CanvasEngine, Map<string, EngineCanvas>>();
+const caches = new WeakMap<CanvasEngine, ByteBudgetCache<EngineCanvas>>();
+
+/** The gradient cache of one engine (tests read its byte accounting). */
+export function gradientCacheOf(engine: CanvasEngine): ByteBudgetCache<EngineCanvas> {
+  let cache = caches.get(engine);
+  if (!cache) {
+    cache = new ByteBudgetCache(limits.cacheBudgets.gradientBytes);
+    caches.set(engine, cache);
+  }
+  return cache;
+}
 
 /**
  * A canvas holding the gradient at device resolution. Computing 1200×630 gradient pixels costs
  * ~5 ms and putImageData ~1.5 ms; blitting a cached canvas 1:1 costs a fraction of that and, being
- * an unscaled copy, adds no dithering.
+ * an unscaled copy, adds no dithering. Kept while it fits limits.cacheBudgets.gradientBytes
+ * (width × height × 4 bytes each); one larger than the whole budget is drawn and dropped.
  */
 export function gradientCanvas(
   engine: CanvasEngine,
@@ -17,26 +29,13 @@ export function gradientCanvas(
   angleDegrees: number,
   stops: GradientStop[],
 ): EngineCanvas {
-  let cache = caches.get(engine);
-  if (!cache) {
-    cache = new Map();
-    caches.set(engine, cache);
-  }
+  const cache = gradientCacheOf(engine);
   const key = JSON.stringify([width, height, angleDegrees, stops]);
-  let canvas = cache.get(key);
-  if (canvas) {
-    cache.delete(key);
-  } else {
-    const created = engine.createCanvas(width, height);
-    const pixels = linearGradientPixels(width, height, angleDegrees, stops);
-    created.context.putImageData(engine.createImageData(pixels, width, height), 0, 0);
-    canvas = created.canvas;
-  }
-  cache.set(key, canvas);
-  while (cache.size > capacity) {
-    const oldest = cache.keys().next().value;
-    if (oldest === undefined) break;
-    cache.delete(oldest);
-  }
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const { canvas, context } = engine.createCanvas(width, height);
+  const pixels = linearGradientPixels(width, height, angleDegrees, stops);
+  context.putImageData(engine.createImageData(pixels, width, height), 0, 0);
+  cache.set(key, canvas, width * height * 4);
   return canvas;
 }

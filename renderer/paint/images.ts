@@ -4,6 +4,7 @@ import sharp, { type Metadata, type OutputInfo } from "sharp";
 import type { CanvasEngine, DrawableImage } from "../engine/types";
 import { AssetError } from "../errors";
 import { limits } from "../limits";
+import { ByteBudgetCache } from "./byte-cache";
 
 /** What the worker accepts as an image input; the asset upload route checks the same list. */
 export const acceptedAssetFormats = {
@@ -23,17 +24,61 @@ export interface DecodedAssetPixels {
   data: Buffer;
   width: number;
   height: number;
+  /** The image's own size (oriented), before any resampling to a drawn box. */
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+/**
+ * The box a template draws an image into, in device pixels: "contain" shows the whole image inside
+ * it, "cover" fills it and crops the overflow evenly from both sides.
+ */
+export interface DrawnBox {
+  width: number;
+  height: number;
+  fit: "contain" | "cover";
+}
+
+/**
+ * The size to decode a `width` × `height` image at so that it holds no more pixels than drawing
+ * it into `box` uses; undefined when the image is already that small (decoded as it is, so small
+ * assets draw exactly as before). Cover keeps the centred part the box shows, downscaled only if
+ * the box is smaller than it.
+ */
+export function decodedSizeFor(
+  width: number,
+  height: number,
+  box: DrawnBox,
+): { width: number; height: number } | undefined {
+  if (box.fit === "contain") {
+    const scale = Math.min(box.width / width, box.height / height);
+    if (scale >= 1) return undefined;
+    return {
+      width: Math.max(1, Math.round(width * scale)),
+      height: Math.max(1, Math.round(height * scale)),
+    };
+  }
+  if (width * height <= box.width * box.height) return undefined;
+  const scale = Math.max(box.width / width, box.height / height);
+  const kept = Math.min(1, scale);
+  return {
+    width: Math.max(1, Math.min(width, Math.round((box.width / scale) * kept))),
+    height: Math.max(1, Math.min(height, Math.round((box.height / scale) * kept))),
+  };
 }
 
 /**
  * Checks bytes, format and declared pixel count before decoding, then decodes completely (a
  * truncated file fails here). The one validation of image inputs: the renderer and the asset
- * upload route both run it.
+ * upload route both run it. With `box`, the pixels come out at most the size drawn into it
+ * (decodedSizeFor): libvips resamples while it decodes, on its own thread, so a large asset never
+ * exists as full-size pixels here.
  */
 export async function decodeAssetPixels(
   field: string,
   name: string,
   bytes: Uint8Array,
+  box?: DrawnBox,
 ): Promise<DecodedAssetPixels> {
   if (bytes.byteLength > limits.maxAssetBytes) {
     throw new AssetError(
@@ -66,17 +111,19 @@ export async function decodeAssetPixels(
       `declares ${width}×${height} pixels; the limit is ${limits.maxAssetPixels.toLocaleString("en-US")} pixels`,
     );
   }
+  const size = box ? decodedSizeFor(width, height, box) : undefined;
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    raw = await sharp(bytes, {
+    let pipeline = sharp(bytes, {
       failOn: "truncated",
       limitInputPixels: limits.maxAssetPixels,
       animated: false,
-    })
-      .autoOrient()
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    }).autoOrient();
+    if (size) {
+      // Sizes are of the oriented image; "cover" crops the centre as drawImageCover does.
+      pipeline = pipeline.resize(size.width, size.height, { fit: "cover", position: "centre" });
+    }
+    raw = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new AssetError(
       field,
@@ -84,49 +131,95 @@ export async function decodeAssetPixels(
       `could not be decoded (${(error as Error).message}); is the file complete?`,
     );
   }
-  return { format, data: raw.data, width: raw.info.width, height: raw.info.height };
+  return {
+    format,
+    data: raw.data,
+    width: raw.info.width,
+    height: raw.info.height,
+    sourceWidth: width,
+    sourceHeight: height,
+  };
 }
 
-/** Decodes to a drawable, checking bytes, format and declared pixel count first. */
+/**
+ * The same validation as decodeAssetPixels (a complete decode: a truncated file fails), keeping
+ * one pixel instead of the whole image: what an upload check needs, without holding 95 MiB for a
+ * 5000×5000 asset. Returns the format and the image's own size.
+ */
+export async function checkAssetImage(
+  field: string,
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ format: AssetFormat; width: number; height: number }> {
+  const decoded = await decodeAssetPixels(field, name, bytes, {
+    width: 1,
+    height: 1,
+    fit: "contain",
+  });
+  return { format: decoded.format, width: decoded.sourceWidth, height: decoded.sourceHeight };
+}
+
+/** Decodes to a drawable at most the size drawn into `box`, checking bytes, format and declared pixel count first. */
 export async function decodeAsset(
   engine: CanvasEngine,
   field: string,
   name: string,
   bytes: Uint8Array,
+  box?: DrawnBox,
 ): Promise<DrawableImage> {
-  const raw = await decodeAssetPixels(field, name, bytes);
+  const raw = await decodeAssetPixels(field, name, bytes, box);
   const { canvas, context } = engine.createCanvas(raw.width, raw.height);
   const pixels = new Uint8ClampedArray(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
   context.putImageData(engine.createImageData(pixels, raw.width, raw.height), 0, 0);
   return canvas;
 }
 
-/** Keeps recently decoded images so a logo shared by a whole batch is decoded once. */
+/** Native bytes of a decoded image or canvas: RGBA, 4 bytes a pixel. */
+export const pixelBytes = (image: { width: number; height: number }): number =>
+  image.width * image.height * 4;
+
+/**
+ * Keeps recently decoded images so a logo shared by a whole batch is decoded once, within a byte
+ * budget (limits.cacheBudgets.decodedImageBytes). Keyed by content and drawn box: the same asset
+ * drawn at another size is another entry.
+ */
 export class DecodedImageCache {
-  private readonly entries = new Map<string, Promise<DrawableImage>>();
+  private readonly kept: ByteBudgetCache<DrawableImage>;
+  /** Decodes in flight, shared by the cards that ask for the same image meanwhile. */
+  private readonly decoding = new Map<string, Promise<DrawableImage>>();
 
   constructor(
     private readonly engine: CanvasEngine,
-    private readonly capacity = 16,
-  ) {}
+    budgetBytes: number = limits.cacheBudgets.decodedImageBytes,
+  ) {
+    this.kept = new ByteBudgetCache(budgetBytes);
+  }
 
-  get(field: string, name: string, bytes: Uint8Array): Promise<DrawableImage> {
-    const key = createHash("sha1").update(bytes).digest("hex");
-    const cached = this.entries.get(key);
-    if (cached) {
-      // Refresh its place: Map iteration order is insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, cached);
-      return cached;
-    }
-    const decoding = decodeAsset(this.engine, field, name, bytes);
-    decoding.catch(() => this.entries.delete(key));
-    this.entries.set(key, decoding);
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+  get(field: string, name: string, bytes: Uint8Array, box?: DrawnBox): Promise<DrawableImage> {
+    const digest = createHash("sha1").update(bytes).digest("hex");
+    const key = box ? `${digest}:${box.fit}:${box.width}x${box.height}` : digest;
+    const kept = this.kept.get(key);
+    if (kept) return Promise.resolve(kept);
+    const pending = this.decoding.get(key);
+    if (pending) return pending;
+    const decoding = decodeAsset(this.engine, field, name, bytes, box);
+    this.decoding.set(key, decoding);
+    decoding.then(
+      (image) => {
+        this.decoding.delete(key);
+        this.kept.set(key, image, pixelBytes(image));
+      },
+      () => this.decoding.delete(key),
+    );
     return decoding;
+  }
+
+  /** Bytes accounted to the images kept now (never above the budget). */
+  get bytes(): number {
+    return this.kept.bytes;
+  }
+
+  get size(): number {
+    return this.kept.size;
   }
 }

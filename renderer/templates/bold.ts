@@ -1,14 +1,20 @@
 // "bold": everything centred, a very large title, the eyebrow as a pill, for announcements and launches.
 import { toCss, withAlpha } from "../spec/colors";
 import { paintBackground } from "./parts";
-import { drawFooterRow, drawTextStack, layoutFrame, padding } from "./layout";
+import { drawFooterRow, drawTextStack, headerLogoBox, layoutFrame, padding } from "./layout";
 import type { Template } from "./types";
+
+const logoHeight = 48;
 
 export const boldTemplate: Template = {
   name: "bold",
   description: "Centred layout with a very large title and an eyebrow pill, for announcements.",
   defaultPreset: "sunrise",
   defaultFont: "Inter",
+  imageBoxes(frame) {
+    const rowWidth = frame.width - padding(frame) * 2;
+    return { logo: headerLogoBox(rowWidth, logoHeight * frame.unit, "center") };
+  },
   draw(scene) {
     const { context, width, height, unit, theme } = scene;
     const pad = padding(scene);
@@ -21,7 +27,7 @@ export const boldTemplate: Template = {
     context.stroke();
     const area = { x: pad, y: pad, width: width - pad * 2, height: height - pad * 2 };
     const frame = layoutFrame(scene, area, {
-      logoHeight: 48,
+      logoHeight,
       footerHeight: 34,
       gap: 20,
       logoAnchor: "center",

@@ -1,14 +1,27 @@
 // "classic": gradient background, logo on top, eyebrow, large title and subtitle, author/footer row.
 import { toCss, withAlpha } from "../spec/colors";
 import { paintBackground } from "./parts";
-import { cardDirection, drawFooterRow, drawTextStack, layoutFrame, padding } from "./layout";
+import {
+  cardDirection,
+  drawFooterRow,
+  drawTextStack,
+  headerLogoBox,
+  layoutFrame,
+  padding,
+} from "./layout";
 import type { Template } from "./types";
+
+const logoHeight = 52;
 
 export const classicTemplate: Template = {
   name: "classic",
   description: "Gradient background, logo, eyebrow, bold title, subtitle and an author/footer row.",
   defaultPreset: "midnight",
   defaultFont: "Inter",
+  imageBoxes(frame) {
+    const rowWidth = frame.width - padding(frame) * 2;
+    return { logo: headerLogoBox(rowWidth, logoHeight * frame.unit, "start") };
+  },
   draw(scene) {
     const { context, width, height, unit, theme } = scene;
     const pad = padding(scene);
@@ -26,7 +39,7 @@ export const classicTemplate: Template = {
 
     const area = { x: pad, y: pad, width: width - pad * 2, height: height - pad * 2 };
     const frame = layoutFrame(scene, area, {
-      logoHeight: 52,
+      logoHeight,
       footerHeight: 40,
       gap: 28,
       logoAnchor: "start",

@@ -10,18 +10,18 @@ import {
   type TextLayout,
 } from "./parts";
 import { resolveDirection, type Direction } from "../text/direction";
-import type { Scene } from "./types";
+import type { ImageBox, Scene, SceneFrame } from "./types";
 
 /** The card's writing direction, from its title: it decides which side the logo and footer take. */
 export function cardDirection(scene: Scene): Direction {
   return resolveDirection(scene.spec.direction, scene.spec.title);
 }
 
-export function padding(scene: Scene): number {
+export function padding(scene: Pick<SceneFrame, "width" | "height">): number {
   return Math.round(Math.min(scene.width, scene.height) * 0.1);
 }
 
-export function isTall(scene: Scene): boolean {
+export function isTall(scene: Pick<SceneFrame, "width" | "height">): boolean {
   return scene.height > scene.width * 0.75;
 }
 
@@ -159,12 +159,7 @@ export function drawFooterRow(scene: Scene, row: Rect, align: Alignment, withLog
   let logoWidth = 0;
   const rtl = cardDirection(scene) === "rtl";
   if (withLogo && images.logo && align === "start") {
-    const box = {
-      x: row.x,
-      y: row.y,
-      width: Math.min(220 * unit, row.width / 3),
-      height: row.height,
-    };
+    const box = { x: row.x, y: row.y, ...footerLogoBox(unit, row.width, row.height) };
     if (!rtl) box.x = row.x + row.width - box.width;
     logoWidth = drawImageContain(scene, images.logo, box, rtl ? "start" : "end");
     available -= logoWidth + 24 * unit;
@@ -239,7 +234,21 @@ export function drawHeaderLogo(scene: Scene, row: Rect, anchor: "start" | "cente
   }
   // The logo takes at most 40% of the row, on the side where the card's text starts.
   const rtl = cardDirection(scene) === "rtl";
-  const width = row.width * 0.4;
+  const { width } = headerLogoBox(row.width, row.height, anchor);
   const box = { ...row, x: rtl ? row.x + row.width - width : row.x, width };
   drawImageContain(scene, scene.images.logo, box, rtl ? "end" : "start");
+}
+
+/** The box drawHeaderLogo fits the logo into, in a row of `rowWidth` × `height`. */
+export function headerLogoBox(
+  rowWidth: number,
+  height: number,
+  anchor: "start" | "center",
+): ImageBox {
+  return { width: anchor === "center" ? rowWidth : rowWidth * 0.4, height, fit: "contain" };
+}
+
+/** The box drawFooterRow fits the logo into, in a row of `rowWidth` × `height`. */
+export function footerLogoBox(unit: number, rowWidth: number, height: number): ImageBox {
+  return { width: Math.min(220 * unit, rowWidth / 3), height, fit: "contain" };
 }

@@ -1,7 +1,9 @@
 // "minimal": a quiet editorial card — solid paper colour, serif title, an accent rule, logo in the footer.
 import { paintBackground, fillRoundRect } from "./parts";
-import { cardDirection, drawFooterRow, drawTextStack, padding } from "./layout";
+import { cardDirection, drawFooterRow, drawTextStack, footerLogoBox, padding } from "./layout";
 import type { Template } from "./types";
+
+const footerHeight = 44;
 
 export const minimalTemplate: Template = {
   name: "minimal",
@@ -9,6 +11,11 @@ export const minimalTemplate: Template = {
     "Solid paper background, serif title beside an accent rule, logo and byline in the footer.",
   defaultPreset: "paper",
   defaultFont: "Noto Serif",
+  imageBoxes(frame) {
+    const { width, unit } = frame;
+    const rowWidth = width - padding(frame) * 2;
+    return { logo: footerLogoBox(unit, rowWidth, footerHeight * unit) };
+  },
   draw(scene) {
     const { width, height, unit, spec, theme } = scene;
     const pad = padding(scene);
@@ -16,8 +23,9 @@ export const minimalTemplate: Template = {
     const rtl = cardDirection(scene) === "rtl";
     const ruleWidth = 8 * unit;
     const gutter = 36 * unit;
-    const footerHeight = spec.author || spec.footer || scene.images.logo ? 44 * unit : 0;
-    const bottom = height - pad - (footerHeight ? footerHeight + 32 * unit : 0);
+    const footerRowHeight =
+      spec.author || spec.footer || scene.images.logo ? footerHeight * unit : 0;
+    const bottom = height - pad - (footerRowHeight ? footerRowHeight + 32 * unit : 0);
     const textX = rtl ? pad : pad + ruleWidth + gutter;
     const textWidth = width - pad * 2 - ruleWidth - gutter;
     const stack = drawTextStack(scene, {
@@ -40,10 +48,15 @@ export const minimalTemplate: Template = {
       ruleWidth / 2,
       theme.accent,
     );
-    if (footerHeight) {
+    if (footerRowHeight) {
       drawFooterRow(
         scene,
-        { x: pad, y: height - pad - footerHeight, width: width - pad * 2, height: footerHeight },
+        {
+          x: pad,
+          y: height - pad - footerRowHeight,
+          width: width - pad * 2,
+          height: footerRowHeight,
+        },
         "start",
         true,
       );

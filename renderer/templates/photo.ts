@@ -1,9 +1,10 @@
 // "photo": a full-bleed background image under a dark scrim, with the text set over its lower part.
 import { drawImageCover, drawScrim, paintBackground } from "./parts";
-import { drawFooterRow, drawTextStack, layoutFrame, padding } from "./layout";
+import { drawFooterRow, drawTextStack, headerLogoBox, layoutFrame, padding } from "./layout";
 import type { Template } from "./types";
 
 const scrimColor = { r: 2, g: 6, b: 23, a: 1 };
+const logoHeight = 48;
 
 export const photoTemplate: Template = {
   name: "photo",
@@ -11,6 +12,14 @@ export const photoTemplate: Template = {
     "Full-bleed background image with a dark scrim; eyebrow pill, title and byline over it.",
   defaultPreset: "midnight",
   defaultFont: "Inter",
+  imageBoxes(frame) {
+    const { width, height, unit } = frame;
+    const rowWidth = width - padding(frame) * 2;
+    return {
+      logo: headerLogoBox(rowWidth, logoHeight * unit, "start"),
+      background: { width, height, fit: "cover" },
+    };
+  },
   draw(scene) {
     const { width, height, theme } = scene;
     const pad = padding(scene);
@@ -29,7 +38,7 @@ export const photoTemplate: Template = {
     }
     const area = { x: pad, y: pad, width: width - pad * 2, height: height - pad * 2 };
     const frame = layoutFrame(scene, area, {
-      logoHeight: 48,
+      logoHeight,
       footerHeight: 36,
       gap: 22,
       logoAnchor: "start",

@@ -6,11 +6,31 @@ import {
   drawFooterRow,
   layoutFrame,
   drawTextStack,
+  headerLogoBox,
   isTall,
   padding,
 } from "./layout";
 import type { Rect } from "./parts";
-import type { Scene, Template } from "./types";
+import type { Scene, SceneFrame, Template } from "./types";
+
+const logoHeight = 44;
+
+/** The picture's share of the card and the panel's, side by side (wide) or stacked (tall). */
+function regions(frame: SceneFrame, rtl: boolean): { picture: Rect; panel: Rect } {
+  const { width, height } = frame;
+  // Wide cards split left/right; tall ones put the picture on top.
+  if (isTall(frame)) {
+    const picture = { x: 0, y: 0, width, height: height * 0.42 };
+    return { picture, panel: { x: 0, y: picture.height, width, height: height - picture.height } };
+  }
+  return {
+    picture: { x: rtl ? 0 : width * 0.58, y: 0, width: width * 0.42, height },
+    panel: { x: rtl ? width * 0.42 : 0, y: 0, width: width * 0.58, height },
+  };
+}
+
+/** The panel's padding: a little less than other templates'. */
+const panelPadding = (frame: SceneFrame) => padding(frame) * 0.9;
 
 function drawComposition(scene: Scene, area: Rect): void {
   const { context, theme } = scene;
@@ -39,21 +59,21 @@ export const splitTemplate: Template = {
   description: "Title on a themed panel beside the background image (or an accent composition).",
   defaultPreset: "ocean",
   defaultFont: "Inter",
+  imageBoxes(frame) {
+    const { picture, panel } = regions(frame, false);
+    const rowWidth = panel.width - panelPadding(frame) * 2;
+    return {
+      logo: headerLogoBox(rowWidth, logoHeight * frame.unit, "start"),
+      background: { width: picture.width, height: picture.height, fit: "cover" },
+    };
+  },
   draw(scene) {
-    const { width, height, theme } = scene;
-    const tall = isTall(scene);
-    const rtl = cardDirection(scene) === "rtl";
-    // Wide cards split left/right; tall ones put the picture on top.
-    const picture: Rect = tall
-      ? { x: 0, y: 0, width, height: height * 0.42 }
-      : { x: rtl ? 0 : width * 0.58, y: 0, width: width * 0.42, height };
-    const panel: Rect = tall
-      ? { x: 0, y: picture.height, width, height: height - picture.height }
-      : { x: rtl ? picture.width : 0, y: 0, width: width * 0.58, height };
+    const { theme } = scene;
+    const { picture, panel } = regions(scene, cardDirection(scene) === "rtl");
     paintBackground(scene, theme.background, panel);
     if (scene.images.background) drawImageCover(scene, scene.images.background, picture);
     else drawComposition(scene, picture);
-    const pad = padding(scene) * 0.9;
+    const pad = panelPadding(scene);
     const inner = {
       x: panel.x + pad,
       y: panel.y + pad,
@@ -61,7 +81,7 @@ export const splitTemplate: Template = {
       height: panel.height - pad * 2,
     };
     const frame = layoutFrame(scene, inner, {
-      logoHeight: 44,
+      logoHeight,
       footerHeight: 36,
       gap: 24,
       logoAnchor: "start",

@@ -23,10 +23,28 @@ export interface Scene {
   warnings: string[];
 }
 
+/** What is known of a card before anything is drawn: enough to say where its images go. */
+export type SceneFrame = Pick<Scene, "width" | "height" | "unit" | "spec">;
+
+/** A box an image is drawn into, in logical units (before scale). */
+export interface ImageBox {
+  width: number;
+  height: number;
+  fit: "contain" | "cover";
+}
+
+/** The largest box each image is drawn into; an image without one is not drawn. */
+export interface ImageBoxes {
+  logo?: ImageBox;
+  background?: ImageBox;
+}
+
 export interface Template {
   name: TemplateName;
   description: string;
   defaultPreset: ThemePreset;
   defaultFont: PrimaryFontName;
+  /** Where draw() puts the images: they are decoded no larger than this (memory, not looks). */
+  imageBoxes(frame: SceneFrame): ImageBoxes;
   draw(scene: Scene): void;
 }
