@@ -1,6 +1,6 @@
 // Declares the storage-backed commands (enqueue, status, wait, urls, download, demo, start); each loads its code when it runs.
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { parseDuration } from "../duration";
+import { parseDuration, secondsWithin } from "../duration";
 import { withCommonOptions, type CommonOptions } from "./options";
 
 /*
@@ -179,7 +179,12 @@ export function registerStorageCommands(program: Command): void {
     .option("--in-memory", "keep Azurite's data in memory (lost at exit) instead of .cardpress/")
     .option("--location <dir>", "Azurite data folder (default: .cardpress/azurite)")
     .option("--port <port>", "HTTP port of the functions", port, 7071)
-    .option("--grace <seconds>", "time in-flight messages get to finish at Ctrl-C", Number, 20)
+    .option(
+      "--grace <seconds>",
+      "seconds in-flight messages get to finish at Ctrl-C, 0 to 600 (a function's longest run)",
+      secondsWithin(0, 600),
+      20,
+    )
     .option("--json", "print the stack's connection info as JSON when ready")
     .action(
       withUserErrors(

@@ -3,6 +3,7 @@ import { pipeline, readSettings } from "../../jobs/settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { openCliStorage } from "../connection";
+import { formatDuration } from "../duration";
 import { deliveryExitCode, exitCodes, UserError } from "../exit-codes";
 import { note, printJson } from "../output";
 import type { CommonOptions } from "./options";
@@ -27,19 +28,6 @@ export interface ReadUrlsOptions {
 
 /** The range `--ttl` accepts: the limits of SAS_TTL_MINUTES, so both ways of choosing agree. */
 const ttlRangeMs = { min: 60_000, max: pipeline.maxSasTtlMinutes * 60_000 } as const;
-
-const units = [
-  ["d", 86_400_000],
-  ["h", 3_600_000],
-  ["m", 60_000],
-  ["s", 1000],
-] as const;
-
-/** A duration as `cardpress` takes it (7d, 90m, 0s): the largest unit that divides it. */
-function formatDuration(ms: number): string {
-  for (const [unit, size] of units) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms / 1000}s`;
-}
 
 /** Rejects a `--ttl` outside 1m–7d before anything is read: a URL that is born expired is useless. */
 export function checkUrlTtl(ttlMs: number | undefined): void {

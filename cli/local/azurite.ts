@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../exit-codes";
+import { azuriteBootstrap } from "./azuriteBootstrap";
 
 /** Azurite's well-known development account (public, documented; not a secret). */
 export const devAccount = {
@@ -23,6 +24,8 @@ export interface AzuriteOptions {
   startTimeoutMs?: number;
   /** Receives Azurite's own output lines (access log is off). */
   onLog?: (line: string) => void;
+  /** Called with Azurite's pid as soon as it is spawned, before it listens (for the data-folder lock). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunningAzurite {
@@ -81,27 +84,6 @@ export function connectionStringFor(blobPort: number, queuePort: number): string
   ].join(";");
 }
 
-/**
- * Runs Azurite's entry (argv[1]) with the rest of argv as its arguments, and stops it when this
- * process's parent goes, however it went (even SIGKILL): the parent holds the write end of our
- * stdin, and the OS closes it when the parent dies. Azurite then shuts down as on SIGTERM (its data
- * flushed); if that hangs, it exits anyway. stdin is unref'd so it never keeps Azurite alive.
- */
-const azuriteBootstrap = `
-const [entry, ...flags] = process.argv.slice(1);
-process.argv = [process.argv[0], entry, ...flags];
-const parentGone = () => {
-  setTimeout(() => process.exit(1), 5000).unref();
-  process.kill(process.pid, "SIGTERM");
-};
-process.stdin.once("end", parentGone).once("error", parentGone).resume();
-process.stdin.unref();
-require(entry);
-`
-  .trim()
-  // One line, so `ps` shows it readably.
-  .replace(/\n/g, " ");
-
 function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -139,6 +121,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   ];
   // stdin is the parent-death watch's pipe (see azuriteBootstrap); nothing is ever written to it.
   const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const ports: { blob?: number; queue?: number } = {};
   const output: string[] = [];
 

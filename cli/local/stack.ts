@@ -43,12 +43,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const lock = location ? await lockDataFolder(location) : undefined;
   let azurite: RunningAzurite;
   try {
-    azurite = await startAzurite(location ? { location } : {});
+    // Recorded at spawn, not once it listens: killed while Azurite starts, this stack leaves an
+    // Azurite that the next start must find in the lock to wait for.
+    azurite = await startAzurite(
+      location ? { location, onSpawn: (pid) => lock?.setAzuritePid(pid) } : {},
+    );
   } catch (error) {
     lock?.release();
     throw error;
   }
-  lock?.setAzuritePid(azurite.pid);
   const stopAzurite = async () => {
     await azurite.stop();
     lock?.release();

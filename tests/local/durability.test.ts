@@ -1,0 +1,148 @@
+// What the local stack keeps across a kill -9: an acknowledged write is on disk, and a killed host's Azurite does not stay.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { connectStorage, ensureStorageResources } from "../../jobs/storage";
+import { startAzurite } from "../../cli/local/azurite";
+import { processStartTime, readProcessStat } from "../../cli/local/processInfo";
+import { lockFileName } from "../../cli/local/dataFolderLock";
+import { killAll, processTree, waitUntilGone, type TreeProcess } from "./support/processTree";
+import { startStackProcess, type StackProcess } from "./support/stackProcess";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cardpress-durability-"));
+let running: StackProcess | undefined;
+let tree: TreeProcess[] = [];
+
+/** SIGKILL to what is left of the stack's first process group (maybe nothing), and its end awaited. */
+async function killGroup(stack: StackProcess | undefined): Promise<void> {
+  try {
+    await stack?.interrupt("SIGKILL");
+  } catch {
+    // The group is gone already.
+  }
+}
+
+afterEach(async () => {
+  await killGroup(running);
+  running = undefined;
+  killAll(tree);
+  tree = [];
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const card = (id: string) => ({ id, title: `Kept ${id}`, size: { width: 300, height: 150 } });
+
+test("Azurite as the stack runs it: an acknowledged blob and message are on disk at once, kept through SIGKILL", async () => {
+  const location = path.join(tmp, "azurite-only");
+  const first = await startAzurite({ location });
+  try {
+    const storage = connectStorage({ connectionString: first.connectionString });
+    await ensureStorageResources(storage);
+    await storage.assets.getBlockBlobClient("acknowledged.txt").upload("kept", 4);
+    await storage.renderQueue.sendMessage("acknowledged");
+    process.kill(first.pid as number, "SIGKILL");
+  } finally {
+    await first.stop();
+  }
+  const again = await startAzurite({ location });
+  try {
+    const storage = connectStorage({ connectionString: again.connectionString });
+    const blob = storage.assets.getBlockBlobClient("acknowledged.txt");
+    expect(await blob.exists()).toBe(true);
+    expect((await blob.downloadToBuffer()).toString()).toBe("kept");
+    const peeked = await storage.renderQueue.peekMessages();
+    expect(peeked.peekedMessageItems.map(({ messageText }) => messageText)).toEqual([
+      "acknowledged",
+    ]);
+  } finally {
+    await again.stop();
+  }
+}, 60_000);
+
+test("a batch acknowledged with 202 and a blob acknowledged with 201 survive kill -9 of the whole stack right after", async () => {
+  const location = path.join(tmp, "acknowledged");
+  const args = ["--port", "0", "--location", location];
+  const env = { CARDPRESS_STATE_DIR: path.join(tmp, "acknowledged-state") };
+  running = await startStackProcess(args, env);
+  tree = processTree(running.child.pid as number);
+  expect(tree.some(({ command }) => command.includes("azurite"))).toBe(true);
+  const storage = connectStorage({ connectionString: running.info.connectionString });
+
+  // Acknowledged, then every process of the stack (supervisor, host, Azurite) killed at once,
+  // within milliseconds: well inside the 5 s between two of Azurite's own saves.
+  await storage.assets.getBlockBlobClient("acknowledged.txt").upload("kept", 4);
+  const created = await fetch(`${running.info.httpUrl}/batches`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ items: [card("one"), card("two")] }),
+  });
+  const acknowledgedAt = Date.now();
+  killAll(tree);
+  const killedWithinMs = Date.now() - acknowledgedAt;
+  expect(created.status).toBe(202);
+  const batch = (await created.json()) as { batchId: string; chunkCount: number; total: number };
+  expect(await waitUntilGone(tree, 10_000)).toEqual([]);
+  await killGroup(running);
+
+  running = await startStackProcess(args, env);
+  tree = processTree(running.child.pid as number);
+  const restarted = connectStorage({ connectionString: running.info.connectionString });
+  const status = await fetch(`${running.info.httpUrl}/batches/${batch.batchId}`);
+  expect({ status: status.status, killedWithinMs: killedWithinMs < 1_000 }).toEqual({
+    status: 200,
+    killedWithinMs: true,
+  });
+  expect(await status.json()).toMatchObject({ batchId: batch.batchId, total: batch.total });
+  // Its chunk messages are there too (leased by the killed worker or not, none finished yet).
+  const { approximateMessagesCount } = await restarted.renderQueue.getProperties();
+  expect(approximateMessagesCount).toBe(batch.chunkCount);
+  const kept = await restarted.assets.getBlockBlobClient("acknowledged.txt").downloadToBuffer();
+  expect(kept.toString()).toBe("kept");
+}, 120_000);
+
+test("kill -9 of the host alone: its Azurite exits, and the next start runs one Azurite on the data folder", async () => {
+  const location = path.join(tmp, "host-killed");
+  const args = ["--port", "0", "--location", location];
+  const env = { CARDPRESS_STATE_DIR: path.join(tmp, "host-killed-state") };
+  running = await startStackProcess(args, env);
+  tree = processTree(running.child.pid as number);
+  const azurite = tree.find(({ command }) => command.includes("azurite"));
+  expect(azurite).toBeDefined();
+  const azuritePid = azurite?.pid as number;
+  expect(readProcessStat(azuritePid)?.ppid).toBe(running.info.pid);
+
+  process.kill(running.info.pid, "SIGKILL");
+  // Azurite notices through its stdin pipe; nothing else (the next start) is needed for it to go.
+  expect(await waitUntilGone(tree, 15_000)).toEqual([]);
+  await killGroup(running);
+
+  running = await startStackProcess(args, env);
+  tree = processTree(running.child.pid as number);
+  const onFolder = azuritesOn(location);
+  expect(onFolder).toHaveLength(1);
+  const lock = JSON.parse(fs.readFileSync(path.join(location, lockFileName), "utf8")) as {
+    pid: number;
+    azuritePid: number;
+    azuriteStartTime?: string;
+  };
+  expect(lock).toMatchObject({ pid: running.info.pid, azuritePid: onFolder[0] });
+  expect(lock.azuriteStartTime).toBe(processStartTime(onFolder[0] as number));
+}, 120_000);
+
+/** Every Azurite process on this machine whose command line names this data folder. */
+function azuritesOn(location: string): number[] {
+  return fs.readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const command = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      const stat = readProcessStat(Number(entry));
+      return command.some((part) => part.includes("azurite")) &&
+        command.includes(location) &&
+        stat?.state !== "Z"
+        ? [Number(entry)]
+        : [];
+    } catch {
+      return [];
+    }
+  });
+}
