@@ -1,5 +1,6 @@
 // Encoding raw canvas pixels to PNG, JPEG, WebP or AVIF with libvips (sharp), off the main thread.
 import sharp from "sharp";
+import { defaultQuality } from "./spec/cost";
 import type { ImageFormat } from "./spec/schema";
 
 // One libvips thread per encode: concurrency comes from renders in flight, one per core.
@@ -19,11 +20,7 @@ export const extensions: Record<ImageFormat, string> = {
   avif: "avif",
 };
 
-export const defaultQuality: Record<Exclude<ImageFormat, "png">, number> = {
-  jpeg: 88,
-  webp: 88,
-  avif: 62,
-};
+export { defaultQuality };
 
 export interface EncodeOptions {
   format: ImageFormat;
@@ -62,6 +59,8 @@ export function encodePixels(
         .webp({ quality: options.quality ?? defaultQuality.webp, effort: 3, smartSubsample: true })
         .toBuffer();
     case "avif":
+      // Effort 2 kept: effort 1 took ~40 % less CPU but gave ~5 % larger files, effort 0 ~65 % larger
+      // (1200×630 standard card). The cost budget (spec/cost.ts), not the effort, bounds the time.
       return image.avif({ quality: options.quality ?? defaultQuality.avif, effort: 2 }).toBuffer();
   }
 }

@@ -22,4 +22,21 @@ export const limits = {
   maxAssetBytes: 10 * 1024 * 1024,
   maxAssetPixels: 25_000_000,
   maxGradientStops: 8,
+  /**
+   * Largest estimated render time of one card, in ms of one reference core (renderer/spec/cost.ts).
+   * Every size up to 4096² fits as PNG, JPEG and WebP (≤ ~5.4 s at any quality) and as AVIF up to
+   * quality 95 (~8.7 s); 4096² AVIF at quality 100 (~18 s, 17 s measured) does not. Ten seconds
+   * keeps a card far inside a synchronous request and lets a chunk hold at least 15 of the worst.
+   */
+  maxCardRenderMs: 10_000,
+  /**
+   * What the renderer keeps between cards, per canvas engine, in estimated native bytes
+   * (width × height × 4). Images are decoded at the size a template draws them, so one entry is
+   * at most an output-sized canvas (4096 × 4096 × 4 = 64 MiB); a larger entry is used once and
+   * not kept. See docs/reliability.md.
+   */
+  cacheBudgets: {
+    decodedImageBytes: 64 * 1024 * 1024,
+    gradientBytes: 32 * 1024 * 1024,
+  },
 } as const;
