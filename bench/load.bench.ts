@@ -1,5 +1,4 @@
 // Load: 2,000 mixed cards in 8 batches through the local stack (npm start's process), checked for losses and duplicates, with RSS.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +9,13 @@ import { chunkResultSchema, type ChunkResult } from "../jobs/protocol";
 import { readSettings, type Settings } from "../jobs/settings";
 import { connectStorage, type JobStorage } from "../jobs/storage";
 import { getBatchStatus } from "../jobs/status";
+import {
+  assertLoopback,
+  childrenOf,
+  killGroups,
+  memoryOf as processMemory,
+  startStack,
+} from "./localStack";
 import { percentile } from "./stats";
 
 /** The run went past its hard timeout, or the stack misbehaved: the benchmark stops. */
@@ -43,100 +49,8 @@ const log = (line: string) => {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Lines of the stack's log that mention an error (filled while it runs). */
-let stackErrors: string[] = [];
 /** Set when the memory sampler finds the worker gone. */
 let samplerFailure: Error | undefined;
-/** The stack's last log lines, shown if it dies. */
-const stackLogTail: string[] = [];
-
-interface StackInfo {
-  pid: number;
-  connectionString: string;
-  httpUrl: string;
-}
-
-/** `cardpress start --in-memory` as a user runs it (supervisor + stack process + Azurite). */
-async function startStack(stateDir: string): Promise<{ child: ChildProcess; info: StackInfo }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "cli/main.ts", "start", "--in-memory", "--port", "0", "--json"],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, CARDPRESS_STATE_DIR: stateDir },
-      stdio: ["ignore", "pipe", "pipe"],
-      // Own process group: the benchmark can stop the whole stack if it has to.
-      detached: true,
-    },
-  );
-  const errors: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n")) {
-      if (/\berror\b/i.test(line) && !/test mode/.test(line)) errors.push(line);
-      if (line) stackLogTail.push(line);
-    }
-    stackLogTail.splice(0, Math.max(0, stackLogTail.length - 40));
-  });
-  stackErrors = errors;
-  let stdout = "";
-  const info = await new Promise<StackInfo>((resolve, reject) => {
-    const startTimer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-      reject(new LoadBenchError("the stack did not start within 60 s"));
-    }, 60_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      try {
-        const parsed = JSON.parse(stdout) as StackInfo;
-        clearTimeout(startTimer);
-        resolve(parsed);
-      } catch {
-        // Not complete yet.
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(startTimer);
-      reject(new LoadBenchError(`stack exited with ${code}`));
-    });
-  });
-  return { child, info };
-}
-/** Everything the stack and Azurite connect to must be loopback: this load never leaves the machine. */
-function assertLoopback(info: StackInfo): void {
-  const hosts = [
-    new URL(info.httpUrl).hostname,
-    ...[...info.connectionString.matchAll(/Endpoint=([^;]+)/g)].map(
-      (match) => new URL(match[1] as string).hostname,
-    ),
-  ];
-  const bad = hosts.filter((host) => !["127.0.0.1", "localhost", "[::1]"].includes(host));
-  if (bad.length) throw new LoadBenchError(`not loopback: ${bad.join(", ")}`);
-}
-
-/** Resident set size (current and the kernel's high-water mark) of a process, in MiB. */
-function memoryOf(pid: number): { rss: number; hwm: number } {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, "utf8");
-  } catch {
-    throw new LoadBenchError(
-      `process ${pid} is gone; the stack's last log lines:\n${stackLogTail.join("\n")}`,
-    );
-  }
-  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
-  return { rss: field("VmRSS"), hwm: field("VmHWM") };
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
 
 interface ExampleBatch {
   defaults: Record<string, unknown>;
@@ -283,20 +197,11 @@ async function runRound(
   };
 }
 
-/** SIGKILL to the stack's process groups (the supervisor's, and the stack's with Azurite). */
-function killGroups(groups: (number | undefined)[]): void {
-  for (const group of groups) {
-    try {
-      if (group) process.kill(-group, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
 async function main(): Promise<void> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "cardpress-load-"));
-  const { child, info } = await startStack(stateDir);
+  const stack = await startStack(stateDir);
+  const { child, info } = stack;
+  const memoryOf = (pid: number) => processMemory(pid, stack.logTail);
   const stackGroup = child.pid;
   const hardTimer = setTimeout(() => {
     console.error(`load bench: hard timeout of ${timeoutS} s reached; stopping the stack`);
@@ -380,7 +285,7 @@ async function main(): Promise<void> {
         "from its batch's enqueueBatch returning to completedAt of the chunk result holding it",
       ok: problems.length === 0,
       problems: problems.slice(0, 20),
-      stackErrorLines: stackErrors.length,
+      stackErrorLines: stack.errors.length,
       workerRssMiB: {
         coldBaseline: Math.round(coldBaseline.rss),
         warmBaseline: Math.round(warmBaseline.rss),

@@ -1,4 +1,4 @@
-// GET /api/health (anonymous): whether blob and queue storage answer.
+// GET /api/health (anonymous): whether blob and queue storage answer, and how long the event loop was blocked lately.
 import {
   app,
   type HttpRequest,
@@ -6,6 +6,7 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import { describeStorageError } from "../jobs/errors";
+import { eventLoopDelay } from "../jobs/eventLoopDelay";
 import { checkStorageHealth } from "../jobs/health";
 import { openStorage } from "../jobs/storage";
 import { triggers } from "../jobs/triggers";
@@ -24,9 +25,16 @@ export async function health(
   return {
     status: report.healthy ? 200 : 503,
     headers: { "Cache-Control": "no-store" },
-    jsonBody: { status: report.healthy ? "ok" : "unavailable", storage: report },
+    jsonBody: {
+      status: report.healthy ? "ok" : "unavailable",
+      storage: report,
+      eventLoop: eventLoopDelay(),
+    },
   };
 }
+
+// Monitoring starts with the app, so the first probe already covers the time before it.
+eventLoopDelay();
 
 app.http("health", {
   methods: [...triggers.health.methods],

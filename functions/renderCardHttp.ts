@@ -1,4 +1,4 @@
-// POST /api/render: one card spec in, the encoded image out, synchronously.
+// POST /api/render: one card spec in, the encoded image out, synchronously; beyond the instance's limit, 429.
 import {
   app,
   type HttpRequest,
@@ -6,17 +6,51 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import { readJsonBody } from "../jobs/httpBody";
-import { errorResponse } from "../jobs/httpErrors";
+import { errorResponse, type ErrorBody } from "../jobs/httpErrors";
+import { AdmissionLimit, sharedRenderGate } from "../jobs/renderGate";
 import { renderSingleCard } from "../jobs/renderOne";
+import { pipeline, readSettings } from "../jobs/settings";
 import { openStorage } from "../jobs/storage";
-import { triggers } from "../jobs/triggers";
+import { batchStatusPath, triggers } from "../jobs/triggers";
+
+/** Synchronous renders this instance holds (reading, waiting for memory, rendering). */
+const admitted = new AdmissionLimit();
+
+/** 429 before the body is parsed: a busy instance spends nothing on a request it cannot serve. */
+function busy(limit: number): HttpResponseInit {
+  const body: ErrorBody = {
+    error: {
+      code: "too_many_requests",
+      message: `this instance already holds ${limit} synchronous renders (RENDER_HTTP_MAX_PENDING); retry after ${pipeline.renderRetryAfterSeconds} s, or send many cards at once to POST ${batchStatusPath("").replace(/\/$/, "")}`,
+    },
+  };
+  return {
+    status: 429,
+    headers: {
+      "Retry-After": String(pipeline.renderRetryAfterSeconds),
+      "Cache-Control": "no-store",
+    },
+    jsonBody: body,
+  };
+}
 
 export async function renderCardHttp(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
+  let release: (() => void) | undefined;
   try {
-    const card = await renderSingleCard(await readJsonBody(request), () => openStorage());
+    const settings = readSettings();
+    release = admitted.tryEnter(settings.RENDER_HTTP_MAX_PENDING);
+    if (!release) {
+      context.warn(`answering 429: ${admitted.held} synchronous renders held`);
+      return busy(settings.RENDER_HTTP_MAX_PENDING);
+    }
+    const card = await renderSingleCard(
+      await readJsonBody(request),
+      () => openStorage(),
+      sharedRenderGate(settings),
+    );
     context.info(
       `rendered ${card.width}×${card.height} ${card.format} (${card.bytes.length} bytes)`,
     );
@@ -34,6 +68,8 @@ export async function renderCardHttp(
     };
   } catch (error) {
     return errorResponse(error, context);
+  } finally {
+    release?.();
   }
 }
 

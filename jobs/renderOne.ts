@@ -3,13 +3,18 @@ import { assetNamesOf, renderCard, type RenderedCard } from "../renderer/render"
 import { isBatchFile, parseCardSpec } from "../renderer/spec/validate";
 import { createAssetLoader } from "./assets";
 import { RequestBodyError } from "./httpErrors";
+import { renderCost, sharedRenderGate, type RenderGate } from "./renderGate";
 import { batchStatusPath } from "./triggers";
 import type { JobStorage } from "./storage";
 
-/** Storage is opened only when the spec names assets: plain cards render without it. */
+/**
+ * Storage is opened only when the spec names assets: plain cards render without it. The render
+ * (assets included) waits for its share of the process's memory gate, as queue chunks do.
+ */
 export async function renderSingleCard(
   json: unknown,
   openStorage: () => Promise<JobStorage>,
+  gate: RenderGate = sharedRenderGate(),
 ): Promise<RenderedCard> {
   if (isBatchFile(json)) {
     throw new RequestBodyError(
@@ -17,8 +22,10 @@ export async function renderSingleCard(
     );
   }
   const spec = parseCardSpec(json);
-  const assets = assetNamesOf(spec).length
-    ? await createAssetLoader(await openStorage())(spec)
-    : new Map<string, Uint8Array>();
-  return renderCard(spec, assets);
+  return gate.run(renderCost(spec), async () => {
+    const assets = assetNamesOf(spec).length
+      ? await createAssetLoader(await openStorage())(spec)
+      : new Map<string, Uint8Array>();
+    return renderCard(spec, assets);
+  });
 }

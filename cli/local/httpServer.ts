@@ -29,8 +29,13 @@ export interface HttpServerOptions {
   log: LogHandler;
 }
 
-/** The host's request body limit (100 MB); the handlers apply their own, smaller ones. */
-const maxBodyBytes = 100 * 1024 * 1024;
+/**
+ * The Functions host's request body limit (100 MB), for a route that declares none. Routes declare
+ * theirs (`maxBodyBytes` in jobs/triggers.ts) and the body is refused as soon as it passes it:
+ * buffering up to 100 MB before the handler refused it let 4 uploads of 95 MB take the local host
+ * from 173 to 981 MiB.
+ */
+const hostMaxBodyBytes = 100 * 1024 * 1024;
 
 /**
  * Matches `batches/{id}` (and `{id?}`, and a last `{*rest}` that takes the remaining segments,
@@ -73,11 +78,11 @@ export function matchRoute(
   return params;
 }
 
-/** A request body over the host's limit: answered 413, never buffered past the limit. */
+/** A request body over its route's limit: answered 413, never buffered past the limit. */
 export class RequestTooLargeError extends Error {
   override name = "RequestTooLargeError";
   constructor(readonly limit: number) {
-    super(`request body over the host's limit of ${limit} bytes`);
+    super(`request body over the limit of ${limit} bytes`);
   }
 }
 
@@ -85,23 +90,23 @@ export class RequestTooLargeError extends Error {
 const discardGraceMs = 5_000;
 
 /**
- * The body, up to the host's limit. Past it, what was kept is dropped and the rest is read and
+ * The body, up to `limit` bytes. Past it, what was kept is dropped and the rest is read and
  * discarded until the upload ends, so the client is reading when the 413 comes (answering while
  * it still sends makes Node reset the connection, and the client sees no answer). A sender that
  * does not stop within the grace period gets the 413 and a closed connection.
  */
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
     let size = 0;
     let refused: NodeJS.Timeout | undefined;
     const refuse = () => {
       clearTimeout(refused);
-      reject(new RequestTooLargeError(maxBodyBytes));
+      reject(new RequestTooLargeError(limit));
     };
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= maxBodyBytes) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
       else if (!refused) {
         chunks = [];
         refused = setTimeout(refuse, discardGraceMs);
@@ -115,17 +120,67 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** Host names that reach this server: it listens on 127.0.0.1 only. */
+const loopbackHostnames = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+export type RequestAuthority =
+  { ok: true; host: string } | { ok: false; status: 400 | 421; code: string; message: string };
+
+/**
+ * The authority (host[:port]) request URLs are built from, and so `Location` and `statusUrl`. A Host
+ * header is used only when it is a well-formed loopback name (any port: a forwarded port must
+ * stay the one the client used); any other name is refused (421), as DNS-rebinding pages send
+ * their own, and a malformed one is a 400. No Host (HTTP/1.0) means the server's own address.
+ */
+export function requestAuthority(header: string | undefined, ownPort: number): RequestAuthority {
+  if (header === undefined || header === "") return { ok: true, host: `localhost:${ownPort}` };
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(header);
+  const port = match?.[2] === undefined ? undefined : Number(match[2]);
+  if (!match || (port !== undefined && port > 65_535)) {
+    return {
+      ok: false,
+      status: 400,
+      code: "invalid_request",
+      message: `Host header ${JSON.stringify(header.slice(0, 300))} is not a valid host[:port]`,
+    };
+  }
+  const hostname = (match[1] as string).toLowerCase();
+  if (!loopbackHostnames.has(hostname) && !hostname.endsWith(".localhost")) {
+    return {
+      ok: false,
+      status: 421,
+      code: "misdirected_request",
+      message: `Host ${hostname} is not served here: the local stack answers only loopback names (localhost, 127.0.0.1, [::1])`,
+    };
+  }
+  return { ok: true, host: port === undefined ? hostname : `${hostname}:${port}` };
+}
+
+/**
+ * The request target's path and query: origin-form as is (a leading "//" stays part of the path);
+ * from absolute-form only the path and query, so the authority is always `requestAuthority`'s.
+ */
+function requestTarget(target: string): string | undefined {
+  if (target.startsWith("/")) return target;
+  try {
+    const absolute = new URL(target);
+    return `${absolute.pathname}${absolute.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
   response.end(JSON.stringify(body));
 }
 
-/** 413 for a body over the host's limit; a connection still uploading is closed after it. */
+/** 413 for a body over its route's limit; a connection still uploading is closed after it. */
 function refuseTooLarge(incoming: IncomingMessage, outgoing: ServerResponse, limit: number): void {
   sendJson(outgoing, 413, {
     error: {
       code: "invalid_request",
-      message: `request body exceeds the host's limit of ${limit} bytes`,
+      message: `body exceeds the limit of ${limit} bytes`,
     },
   });
   outgoing.on("finish", () => {
@@ -143,8 +198,26 @@ export interface RunningHttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const prefix = options.routePrefix.split("/").filter(Boolean);
 
+  let port = 0;
   const serve = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
+    const authority = requestAuthority(incoming.headers.host, port);
+    if (!authority.ok) {
+      sendJson(outgoing, authority.status, {
+        error: { code: authority.code, message: authority.message },
+      });
+      return;
+    }
+    const target = requestTarget(incoming.url ?? "/");
+    if (target === undefined) {
+      sendJson(outgoing, 400, {
+        error: {
+          code: "invalid_request",
+          message: `request target ${JSON.stringify((incoming.url ?? "").slice(0, 300))} is not a path or an absolute URL`,
+        },
+      });
+      return;
+    }
+    const url = new URL(`http://${authority.host}${target}`);
     const segments = url.pathname.split("/").filter(Boolean);
     const underPrefix = prefix.every(
       (part, i) => segments[i]?.toLowerCase() === part.toLowerCase(),
@@ -174,9 +247,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
       return;
     }
+    const limit = Math.min(match.route.trigger.maxBodyBytes, hostMaxBodyBytes);
     const declared = Number(incoming.headers["content-length"] ?? "0");
-    if (declared > maxBodyBytes) {
-      refuseTooLarge(incoming, outgoing, maxBodyBytes);
+    if (declared > limit) {
+      refuseTooLarge(incoming, outgoing, limit);
       return;
     }
     const headers = Object.fromEntries(
@@ -187,7 +261,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     );
     let body: Buffer | undefined;
     try {
-      body = await readBody(incoming);
+      body = await readBody(incoming, limit);
     } catch (error) {
       if (!(error instanceof RequestTooLargeError)) throw error;
       refuseTooLarge(incoming, outgoing, error.limit);
@@ -239,7 +313,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // Loopback only: function keys are not checked locally (as with `func start`).
     server.listen(options.port, "127.0.0.1", () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://localhost:${port}`,
     port,

@@ -129,6 +129,27 @@ describe("GET /api/health", () => {
     expect(response.jsonBody).toMatchObject({ status: "ok" });
   });
 
+  test("reports how long the event loop was blocked, so a stall is told apart from slow storage", async () => {
+    const blockedMs = 300;
+    // The monitor samples on a timer: it sees a block only once the loop turns after it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const until = performance.now() + blockedMs;
+    while (performance.now() < until) {
+      // a synchronous stall, as a long draw would be
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const response = await health(
+      new HttpRequest({ method: "GET", url: "http://localhost:7071/api/health" }),
+      newContext("health").context,
+    );
+    const report = (response.jsonBody as { eventLoop: Record<string, number> }).eventLoop;
+    expect(Math.max(report.currentMaxMs ?? 0, report.previousMaxMs ?? 0)).toBeGreaterThanOrEqual(
+      blockedMs * 0.9,
+    );
+    expect(report.worstMs).toBeGreaterThanOrEqual(blockedMs * 0.9);
+    expect(report.windowSeconds).toBeGreaterThan(0);
+  });
+
   test("is 503 when storage does not answer, and other functions answer 503 too", async () => {
     const working = process.env[names.connectionSetting];
     process.env[names.connectionSetting] = connectionStringFor(9, 9); // nothing listens on port 9
