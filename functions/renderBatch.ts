@@ -1,7 +1,7 @@
 // Queue trigger on render-jobs: renders one chunk of a batch into blob storage.
-import { app, type InvocationContext } from "@azure/functions";
+import { app, trigger, type InvocationContext } from "@azure/functions";
 import { processChunkMessage } from "../jobs/chunk";
-import { UndecodableMessageError } from "../jobs/errors";
+import { InvalidBlobNameError, RejectedMessageError } from "../jobs/errors";
 import { quarantineMessage } from "../jobs/poison";
 import { readSettings } from "../jobs/settings";
 import { openStorage } from "../jobs/storage";
@@ -10,7 +10,8 @@ import { triggers } from "../jobs/triggers";
 /**
  * Delivered at least once. Card failures are recorded in the chunk's result; storage failures
  * throw so the host retries (and after maxDequeueCount moves the message to render-jobs-poison);
- * a message no retry can fix is logged and moved to the poison queue at once.
+ * a message no retry can fix (undecodable, or not matching its batch record) is logged with what
+ * was wrong and moved to the poison queue at once, as the bytes that were received.
  */
 export async function renderBatch(message: unknown, context: InvocationContext): Promise<void> {
   const storage = await openStorage();
@@ -34,7 +35,8 @@ export async function renderBatch(message: unknown, context: InvocationContext):
       context.warn(`${where}: batch record not found (pruned?), message dropped`);
     }
   } catch (error) {
-    if (error instanceof UndecodableMessageError) {
+    // A name outside the layout cannot come from a valid message: refused like one, never retried.
+    if (error instanceof RejectedMessageError || error instanceof InvalidBlobNameError) {
       context.error(`${error.message}; moved to the poison queue`);
       await quarantineMessage(storage, message);
       return;
@@ -45,8 +47,12 @@ export async function renderBatch(message: unknown, context: InvocationContext):
   }
 }
 
+const { queueName, connection, dataType } = triggers.renderBatch;
+// `dataType` is not among the typed queue options of @azure/functions v4; the trigger object is
+// passed to the host field by field, so adding it there asks the host for the message's bytes.
 app.storageQueue("renderBatch", {
-  queueName: triggers.renderBatch.queueName,
-  connection: triggers.renderBatch.connection,
+  queueName,
+  connection,
+  trigger: { ...trigger.storageQueue({ queueName, connection }), dataType },
   handler: renderBatch,
 });

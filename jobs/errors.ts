@@ -16,12 +16,33 @@ export class TransientStorageError extends JobError {
   }
 }
 
+/** A render-jobs message no delivery can fix: the worker moves it to the poison queue at once. */
+export class RejectedMessageError extends JobError {
+  override name = "RejectedMessageError";
+}
+
 /** A queue message that is not a chunk message this worker understands; retrying cannot help. */
-export class UndecodableMessageError extends JobError {
+export class UndecodableMessageError extends RejectedMessageError {
   override name = "UndecodableMessageError";
   constructor(reason: string) {
     super(`undecodable render-jobs message: ${reason}`);
   }
+}
+
+/**
+ * A well-formed chunk message that does not match its batch record (chunk number, item indices,
+ * ids, spec hashes, size) or names a claim check the layout does not define: forged or corrupt.
+ */
+export class UntrustedMessageError extends RejectedMessageError {
+  override name = "UntrustedMessageError";
+  constructor(batchId: string, chunk: number, reason: string) {
+    super(`render-jobs message for batch ${batchId} chunk ${chunk} refused: ${reason}`);
+  }
+}
+
+/** A blob name that is not exactly one the layout (jobs/layout.ts) defines; refused before any storage call. */
+export class InvalidBlobNameError extends JobError {
+  override name = "InvalidBlobNameError";
 }
 
 /** No batch with this id (never created, or already pruned). */

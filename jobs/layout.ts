@@ -1,6 +1,8 @@
-// Where everything of a batch lives in blob storage: one function per blob name, and batch ids.
+// Where everything of a batch lives in blob storage: every blob name is built and checked here, and batch ids.
 import { randomBytes } from "node:crypto";
-import { InvalidBatchIdError } from "./errors";
+import { limits } from "../renderer/limits";
+import { cardId, type ImageFormat } from "../renderer/spec/schema";
+import { InvalidBatchIdError, InvalidBlobNameError } from "./errors";
 
 /*
  * Container `renders`:
@@ -10,7 +12,13 @@ import { InvalidBatchIdError } from "./errors";
  *   _expiry/<expiresAt>/<batchId>      empty marker: listing `_expiry/` is ordered by expiry time
  * Container `jobs`:
  *   <batchId>/<chunk>.json             claim-check payload of a chunk message over the queue limit
+ *   _idempotency/<sha256 of key>.json  an Idempotency-Key's batch (jobs/idempotency.ts), pruned with it
  * Item ids and batch ids start with a letter or digit, so no item collides with `_batch.json`.
+ *
+ * Names are built only from parts that passed their own check (batch id, item id, chunk number,
+ * extension, expiry time), and every built name is checked again against this grammar: a name
+ * that is not exactly one of these is refused before any storage call. The Storage SDK resolves
+ * `.` and `..` segments on the client, so an unchecked `../../assets/x` would leave the container.
  */
 
 const batchIdPattern = /^\d{8}-\d{6}-[0-9a-f]{10}$/;
@@ -32,26 +40,207 @@ export function assertBatchId(value: string): string {
   return value;
 }
 
+/** An item id as the card schema accepts it: letters, digits, `.`, `_`, `-`, first a letter or digit, at most 128. */
+export function isItemId(value: unknown): value is string {
+  return cardId.safeParse(value).success;
+}
+
+/** Chunk numbers of a batch: one chunk per card at most. */
+export const maxChunkNumber = limits.maxItemsPerBatch - 1;
+
+export function isChunkNumber(value: unknown): value is number {
+  return (
+    Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= maxChunkNumber
+  );
+}
+
+/**
+ * File extensions of rendered images by format: renderer/encode.ts's `extensions`, repeated so that
+ * naming blobs does not load the encoder (sharp); tests/jobs/layout.test.ts keeps the two equal.
+ */
+export const outputExtensionByFormat = {
+  png: "png",
+  jpeg: "jpg",
+  webp: "webp",
+  avif: "avif",
+} as const satisfies Record<ImageFormat, string>;
+const outputExtensions: readonly string[] = Object.values(outputExtensionByFormat);
+
+export type LayoutContainer = "renders" | "jobs";
+
+/** Every blob the pipeline names, by its parts. */
+export type LayoutBlob =
+  | { kind: "batchRecord"; batchId: string }
+  | { kind: "chunkResult"; batchId: string; chunk: number }
+  | { kind: "output"; batchId: string; itemId: string; extension: string }
+  | { kind: "expiryMarker"; expiresAt: Date; batchId: string }
+  | { kind: "claimCheck"; batchId: string; chunk: number };
+
+const containerOf: Record<LayoutBlob["kind"], LayoutContainer> = {
+  batchRecord: "renders",
+  chunkResult: "renders",
+  output: "renders",
+  expiryMarker: "renders",
+  claimCheck: "jobs",
+};
+
 const chunkName = (chunk: number) => String(chunk).padStart(4, "0");
 
+function refuse(what: string, received: unknown, expected: string): never {
+  const shown =
+    typeof received === "string" ? JSON.stringify(received.slice(0, 120)) : String(received);
+  throw new InvalidBlobNameError(`invalid ${what} ${shown} for a blob name: expected ${expected}`);
+}
+
+function checkedBatchId(batchId: string): string {
+  return isBatchId(batchId) ? batchId : refuse("batch id", batchId, batchIdExpectation);
+}
+
+function checkedChunk(chunk: number): string {
+  return isChunkNumber(chunk)
+    ? chunkName(chunk)
+    : refuse("chunk number", chunk, `an integer from 0 to ${maxChunkNumber}`);
+}
+
+/** The one place a blob name is made: each part is checked, then the whole name. */
+export function buildBlobName(blob: LayoutBlob): string {
+  const batchId = checkedBatchId(blob.batchId);
+  let name: string;
+  switch (blob.kind) {
+    case "batchRecord":
+      name = `${batchId}/_batch.json`;
+      break;
+    case "chunkResult":
+      name = `${batchId}/_chunks/${checkedChunk(blob.chunk)}.json`;
+      break;
+    case "output": {
+      const itemId = isItemId(blob.itemId)
+        ? blob.itemId
+        : refuse("item id", blob.itemId, "letters, digits, . _ - (first a letter or digit)");
+      const extension = outputExtensions.includes(blob.extension)
+        ? blob.extension
+        : refuse("extension", blob.extension, `one of ${outputExtensions.join(", ")}`);
+      name = `${batchId}/${itemId}.${extension}`;
+      break;
+    }
+    case "expiryMarker": {
+      const time = blob.expiresAt.getTime();
+      if (Number.isNaN(time)) refuse("expiry time", String(blob.expiresAt), "a valid date");
+      name = `_expiry/${blob.expiresAt.toISOString()}/${batchId}`;
+      break;
+    }
+    case "claimCheck":
+      name = `${batchId}/${checkedChunk(blob.chunk)}.json`;
+      break;
+  }
+  assertLayoutName(containerOf[blob.kind], name);
+  return name;
+}
+
+const isoPattern = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
+const grammar: Record<LayoutContainer, { kind: LayoutBlob["kind"]; pattern: RegExp }[]> = {
+  renders: [
+    { kind: "batchRecord", pattern: /^([^/]+)\/_batch\.json$/ },
+    { kind: "chunkResult", pattern: /^([^/]+)\/_chunks\/(\d{4})\.json$/ },
+    { kind: "output", pattern: /^([^/]+)\/([^/]+)\.([a-z]+)$/ },
+    { kind: "expiryMarker", pattern: new RegExp(`^_expiry/(${isoPattern})/([^/]+)$`) },
+  ],
+  jobs: [{ kind: "claimCheck", pattern: /^([^/]+)\/(\d{4})\.json$/ }],
+};
+
+function partsOf(kind: LayoutBlob["kind"], match: RegExpExecArray): LayoutBlob | undefined {
+  const [, first = "", second = "", third = ""] = match;
+  switch (kind) {
+    case "batchRecord":
+      return { kind, batchId: first };
+    case "chunkResult":
+    case "claimCheck":
+      return { kind, batchId: first, chunk: Number(second) };
+    case "output":
+      return { kind, batchId: first, itemId: second, extension: third };
+    case "expiryMarker":
+      return { kind, expiresAt: new Date(first), batchId: second };
+  }
+}
+
+/** Rebuilding from the parts must give the same name back: that is what "exactly" means. */
+function sameWhenRebuilt(blob: LayoutBlob, name: string): boolean {
+  const batchOk = isBatchId(blob.batchId);
+  switch (blob.kind) {
+    case "batchRecord":
+      return batchOk && name === `${blob.batchId}/_batch.json`;
+    case "chunkResult":
+      return (
+        batchOk &&
+        isChunkNumber(blob.chunk) &&
+        name === `${blob.batchId}/_chunks/${chunkName(blob.chunk)}.json`
+      );
+    case "claimCheck":
+      return (
+        batchOk &&
+        isChunkNumber(blob.chunk) &&
+        name === `${blob.batchId}/${chunkName(blob.chunk)}.json`
+      );
+    case "output":
+      return (
+        batchOk &&
+        isItemId(blob.itemId) &&
+        outputExtensions.includes(blob.extension) &&
+        name === `${blob.batchId}/${blob.itemId}.${blob.extension}`
+      );
+    case "expiryMarker":
+      return (
+        batchOk &&
+        !Number.isNaN(blob.expiresAt.getTime()) &&
+        name === `_expiry/${blob.expiresAt.toISOString()}/${blob.batchId}`
+      );
+  }
+}
+
+/** The one place a blob name is checked: its parts when it is exactly a name the layout defines, else undefined. */
+export function parseBlobName(container: LayoutContainer, name: string): LayoutBlob | undefined {
+  for (const { kind, pattern } of grammar[container]) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const blob = partsOf(kind, match);
+    if (blob && sameWhenRebuilt(blob, name)) return blob;
+  }
+  return undefined;
+}
+
+/** Throws InvalidBlobNameError unless `name` is exactly a name the layout defines in `container`. */
+export function assertLayoutName(container: LayoutContainer, name: string): string {
+  if (!parseBlobName(container, name)) {
+    refuse(`${container} blob name`, name, "a name jobs/layout.ts defines");
+  }
+  return name;
+}
+
 export const blobNames = {
-  batchPrefix: (batchId: string) => `${batchId}/`,
-  batchRecord: (batchId: string) => `${batchId}/_batch.json`,
-  chunkResultsPrefix: (batchId: string) => `${batchId}/_chunks/`,
-  chunkResult: (batchId: string, chunk: number) => `${batchId}/_chunks/${chunkName(chunk)}.json`,
+  /** Listing prefix of one batch's blobs (in `renders` and in `jobs`). */
+  batchPrefix: (batchId: string) => `${checkedBatchId(batchId)}/`,
+  batchRecord: (batchId: string) => buildBlobName({ kind: "batchRecord", batchId }),
+  chunkResultsPrefix: (batchId: string) => `${checkedBatchId(batchId)}/_chunks/`,
+  chunkResult: (batchId: string, chunk: number) =>
+    buildBlobName({ kind: "chunkResult", batchId, chunk }),
   output: (batchId: string, itemId: string, extension: string) =>
-    `${batchId}/${itemId}.${extension}`,
-  claimCheck: (batchId: string, chunk: number) => `${batchId}/${chunkName(chunk)}.json`,
+    buildBlobName({ kind: "output", batchId, itemId, extension }),
+  claimCheck: (batchId: string, chunk: number) =>
+    buildBlobName({ kind: "claimCheck", batchId, chunk }),
   expiryPrefix: "_expiry/",
   expiryMarker: (expiresAt: Date, batchId: string) =>
-    `_expiry/${expiresAt.toISOString()}/${batchId}`,
+    buildBlobName({ kind: "expiryMarker", expiresAt, batchId }),
+  /** In `jobs`; only ever built from a SHA-256 (jobs/idempotency.ts), never from client text. */
+  idempotencyRecord: (keyHash: string) =>
+    /^[0-9a-f]{64}$/.test(keyHash)
+      ? `_idempotency/${keyHash}.json`
+      : refuse("idempotency key hash", keyHash, "64 lower-case hex digits"),
 } as const;
 
 /** Reads `_expiry/<iso>/<batchId>` back; undefined for names that are not markers. */
 export function parseExpiryMarker(name: string): { expiresAt: Date; batchId: string } | undefined {
-  const match = /^_expiry\/([^/]+)\/([^/]+)$/.exec(name);
-  if (!match?.[1] || !match[2]) return undefined;
-  const expiresAt = new Date(match[1]);
-  if (Number.isNaN(expiresAt.getTime()) || !isBatchId(match[2])) return undefined;
-  return { expiresAt, batchId: match[2] };
+  const blob = parseBlobName("renders", name);
+  return blob?.kind === "expiryMarker"
+    ? { expiresAt: blob.expiresAt, batchId: blob.batchId }
+    : undefined;
 }

@@ -94,6 +94,7 @@ export async function startLocalFunctionsHost(
             clientOptions,
           ),
           handler: handlers[name as "renderBatch"],
+          dataType: trigger.dataType,
           options: config.queues,
           log,
           ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),

@@ -15,6 +15,11 @@ export interface QueueListenerOptions {
   options: QueueHostOptions;
   log: LogHandler;
   /**
+   * The binding's `dataType`: with "binary" the handler gets the message's bytes (a Buffer), as the
+   * host gives them; otherwise JSON text arrives parsed and other text as a string.
+   */
+  dataType?: "binary" | undefined;
+  /**
    * How long a received message stays invisible while its handler runs; renewed at half of it.
    * The host uses 10 minutes; locally a short lease lets a killed process's messages reappear soon.
    */
@@ -69,7 +74,8 @@ export interface QueueListener {
  * (so at most batchSize + newBatchThreshold run at once); back off on empty polls up to
  * `maxPollingInterval`; decode base64; pass `dequeueCount` in triggerMetadata; on failure make the
  * message visible again after `visibilityTimeout`; after `maxDequeueCount` deliveries move it to
- * the poison queue. Text that is not base64 goes to the poison queue without an invocation.
+ * the poison queue. Text that is not base64 goes to the poison queue without an invocation. What
+ * moves to the poison queue is the message text as received, as the host copies it.
  */
 export function startQueueListener(listener: QueueListenerOptions): QueueListener {
   const { queue, poisonQueue, options, log, functionName } = listener;
@@ -128,10 +134,10 @@ export function startQueueListener(listener: QueueListenerOptions): QueueListene
         await moveToPoison(item, popReceipt);
         return;
       }
-      const text =
+      const bytes =
         options.messageEncoding === "base64"
-          ? Buffer.from(item.messageText, "base64").toString("utf8")
-          : item.messageText;
+          ? Buffer.from(item.messageText, "base64")
+          : Buffer.from(item.messageText, "utf8");
       const context = new InvocationContext({
         functionName,
         invocationId: randomUUID(),
@@ -146,7 +152,9 @@ export function startQueueListener(listener: QueueListenerOptions): QueueListene
         },
       });
       try {
-        await listener.handler(toTriggerInput(text), context);
+        const input =
+          listener.dataType === "binary" ? bytes : toTriggerInput(bytes.toString("utf8"));
+        await listener.handler(input, context);
       } catch (error) {
         await stopRenewing();
         log(

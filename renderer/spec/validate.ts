@@ -1,6 +1,8 @@
 // Validating card specs and batch files: zod issues become field-path errors; batch items fail one by one.
 import { z } from "zod";
 import { SpecValidationError, type SpecIssue } from "../errors";
+import { limits } from "../limits";
+import { adviseWithin, describeMs, effectiveQuality, estimateRenderMs, outputSize } from "./cost";
 import {
   batchFileSchema,
   batchItemSchema,
@@ -202,12 +204,61 @@ export function parseCardSpec(input: unknown, prefix: readonly PropertyKey[] = [
   // `$schema` only tells editors where the schema is: it must not reach the renderer or the hash.
   const spec: CardSpec & { $schema?: string } = { ...parsed.data };
   delete spec.$schema;
+  const overBudget = costIssue(spec, input);
+  if (overBudget) {
+    throw new SpecValidationError([
+      { ...overBudget, path: formatPath([...prefix, overBudget.path]) },
+    ]);
+  }
   return spec;
+}
+
+const orList = (words: readonly string[]): string =>
+  words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words.at(-1)}` : words.join("");
+
+/**
+ * A card whose estimated render time (renderer/spec/cost.ts) is over limits.maxCardRenderMs: one
+ * issue on the field whose change helps most — a quality the author set, then scale, then format,
+ * else size — whose message names all four, what they cost and what would fit.
+ */
+function costIssue(spec: CardSpec, input: unknown): SpecIssue | undefined {
+  const estimate = estimateRenderMs(spec);
+  if (estimate <= limits.maxCardRenderMs) return undefined;
+  const advice = adviseWithin(spec, limits.maxCardRenderMs);
+  const { width, height } = outputSize(spec);
+  const quality = effectiveQuality(spec);
+  const qualityGiven = isPlainObject(input) && input.quality !== undefined;
+  const sizeText =
+    typeof spec.size === "string"
+      ? `size "${spec.size}"`
+      : `size ${spec.size.width}×${spec.size.height}`;
+  const output = spec.scale === 1 ? "" : ` (output ${width}×${height})`;
+  const received =
+    `${sizeText} at scale ${spec.scale}${output} as ${spec.format}` +
+    (quality === undefined ? "" : ` at quality ${quality}${qualityGiven ? "" : " (its default)"}`);
+  const fixes = [
+    ...(advice.quality !== undefined && qualityGiven ? [`quality ${advice.quality} or lower`] : []),
+    ...(advice.scale !== undefined ? [`scale ${advice.scale} or lower`] : []),
+    ...(advice.formats.length ? [`format ${orList(advice.formats)}`] : []),
+    "a smaller size",
+  ];
+  const field =
+    advice.quality !== undefined && qualityGiven
+      ? "quality"
+      : advice.scale !== undefined
+        ? "scale"
+        : advice.formats.length
+          ? "format"
+          : "size";
+  return {
+    path: field,
+    message: `${received} is estimated at ${describeMs(estimate)} of rendering, over the per-card limit of ${describeMs(limits.maxCardRenderMs).slice(1)}; it fits with ${fixes.join("; or ")}`,
+  };
 }
 
 export interface BatchItemResult {
   index: number;
-  /** The item's id when it had a readable one, else `item-<index>`. */
+  /** The item's id when it had a readable one, else `items[<index>]` (fallbackItemId). */
   id: string;
   spec?: CardSpec;
   error?: SpecValidationError;
@@ -312,6 +363,39 @@ function shapeMistake(input: unknown): SpecIssue | undefined {
   };
 }
 
+/** An item's own id when it is one the schema accepts. */
+function readableId(item: PlainObject): string | undefined {
+  return cardId.safeParse(item.id).success ? (item.id as string) : undefined;
+}
+
+/**
+ * The id reported for an item without a readable one: `items[3]`, its path in the file. Real ids
+ * start with a letter or digit and hold no brackets, so a fallback can never equal one (an
+ * `item-3` fallback could, and then two items shared an id). Such an item is never rendered, so
+ * its id names no file.
+ */
+export function fallbackItemId(index: number): string {
+  return `items[${index}]`;
+}
+
+/**
+ * Every readable id used by more than one item, with all their indices: computed over the whole
+ * list first, so whether an item is a duplicate does not depend on the order of items or on
+ * whether the other items are valid.
+ */
+function itemsSharingIds(items: readonly unknown[]): Map<string, number[]> {
+  const indicesById = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const id = isPlainObject(item) ? readableId(item) : undefined;
+    if (id === undefined) return;
+    const indices = indicesById.get(id);
+    if (indices) indices.push(index);
+    else indicesById.set(id, [index]);
+  });
+  for (const [id, indices] of indicesById) if (indices.length < 2) indicesById.delete(id);
+  return indicesById;
+}
+
 /**
  * Validates a batch file. Problems with the file as a whole throw; each item is validated on its
  * own so that valid items still render when others are invalid. A lone card (what `render` and
@@ -332,9 +416,9 @@ export function parseBatchFile(input: unknown, options: ParseBatchOptions = {}):
   }
   const defaults: PlainObject =
     isPlainObject(input) && isPlainObject(input.defaults) ? input.defaults : {};
-  const firstIndexOfId = new Map<string, number>();
+  const sharers = itemsSharingIds(parsed.data.items);
   const items = parsed.data.items.map((raw, index): BatchItemResult => {
-    const fallbackId = `item-${index}`;
+    const fallbackId = fallbackItemId(index);
     const path = ["items", index];
     if (!isPlainObject(raw)) {
       const error = new SpecValidationError([
@@ -343,20 +427,16 @@ export function parseBatchFile(input: unknown, options: ParseBatchOptions = {}):
       return { index, id: fallbackId, error };
     }
     const itemCheck = batchItemSchema.safeParse(raw, { reportInput: true });
-    const id = cardId.safeParse(raw.id).success ? (raw.id as string) : fallbackId;
+    const id = readableId(raw) ?? fallbackId;
     const issues = itemCheck.success
       ? []
       : toSpecIssues(itemCheck.error.issues, { schema: batchItemSchema, prefix: path });
-    if (itemCheck.success) {
-      const first = firstIndexOfId.get(id);
-      if (first !== undefined) {
-        issues.push({
-          path: formatPath([...path, "id"]),
-          message: `duplicate id "${id}" (first used by items[${first}])`,
-        });
-      } else {
-        firstIndexOfId.set(id, index);
-      }
+    const others = (sharers.get(id) ?? []).filter((other) => other !== index);
+    if (others.length) {
+      issues.push({
+        path: formatPath([...path, "id"]),
+        message: `duplicate id "${id}": also used by ${others.map((other) => `items[${other}]`).join(", ")}; an id names the card's output file, so no item with a shared id is rendered`,
+      });
     }
     if (issues.length) return { index, id, error: new SpecValidationError(issues) };
     try {
@@ -376,5 +456,5 @@ export function parseBatchFile(input: unknown, options: ParseBatchOptions = {}):
 
 /** A batch file has `items`; anything else is treated as a single card spec. */
 export function isBatchFile(input: unknown): boolean {
-  return isPlainObject(input) && "items" in input;
+  return isPlainObject(input) && Object.hasOwn(input, "items");
 }

@@ -50,7 +50,7 @@ describe("chunking", () => {
     }));
 
   test("splits accepted cards by chunk size, keeping order", () => {
-    const chunks = planChunks("b", items(7), 3);
+    const chunks = planChunks(message.batchId, items(7), 3);
     expect(chunks.map((chunk) => chunk.inline.items.map((item) => item.index))).toEqual([
       [0, 1, 2],
       [3, 4, 5],
@@ -60,17 +60,17 @@ describe("chunking", () => {
   });
 
   test("a chunk whose encoded message exceeds 64 KiB becomes a small reference", () => {
-    const [big] = planChunks("b", items(60, "y".repeat(1000)), 60);
+    const [big] = planChunks(message.batchId, items(60, "y".repeat(1000)), 60);
     expect(Buffer.byteLength(encodeQueueMessage(big!.inline))).toBeGreaterThan(
       maxQueueMessageBytes,
     );
-    expect(big?.claimCheck).toBe(blobNames.claimCheck("b", 0));
+    expect(big?.claimCheck).toBe(blobNames.claimCheck(message.batchId, 0));
     expect(decodeChunkMessage(big?.queueText)).toEqual({
       v: protocolVersion,
       type: "chunk-ref",
-      batchId: "b",
+      batchId: message.batchId,
       chunk: 0,
-      blob: "b/0000.json",
+      blob: `${message.batchId}/0000.json`,
     });
   });
 });

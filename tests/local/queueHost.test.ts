@@ -14,9 +14,19 @@ const deliveries: Delivery[] = [];
 let runningNow = 0;
 let mostAtOnce = 0;
 
+/** The message as JSON: renderBatch's trigger delivers bytes (`dataType: "binary"`). */
+function scriptOf(message: unknown): { test?: "fail" | "slow"; ms?: number } {
+  if (!(message instanceof Uint8Array)) return message as { test?: "fail" | "slow" };
+  try {
+    return JSON.parse(Buffer.from(message).toString("utf8")) as { test?: "fail" | "slow" };
+  } catch {
+    return {};
+  }
+}
+
 /** Test messages say how to behave; anything else goes to the real handler. */
 async function scriptedHandler(message: unknown, context: InvocationContext): Promise<void> {
-  const script = message as { test?: "fail" | "slow"; ms?: number };
+  const script = scriptOf(message);
   if (!script.test) return renderBatch(message, context);
   const delivery: Delivery = {
     kind: script.test,
@@ -108,4 +118,17 @@ test("the real renderBatch quarantines a message of an unknown schema version at
   );
   expect(JSON.parse(Buffer.from(text, "base64").toString())).toEqual({ v: 99, type: "chunk" });
   expect(fixture().logs.some((line) => /schema version 99 is not supported/.test(line))).toBe(true);
+});
+
+test("the real renderBatch, given the message's bytes, poisons exactly what was sent", async () => {
+  // Not UTF-8, and an integer past 2^53: a text or parsed-JSON copy would alter both.
+  const sent = Buffer.concat([
+    Buffer.from('{"v":1,"type":"chunk","chunk":98765432109876543210,"title":"'),
+    Buffer.from([0xff, 0xc3]),
+    Buffer.from('"}'),
+  ]).toString("base64");
+  await storage().renderQueue.sendMessage(sent);
+  const text = await eventually(async () => (await poisonTexts()).find((t) => t === sent));
+  expect(text).toBe(sent);
+  expect(fixture().logs.some((line) => /not valid UTF-8/.test(line))).toBe(true);
 });

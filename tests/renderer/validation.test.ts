@@ -262,7 +262,7 @@ describe("batch files", () => {
     expect(batch.metadata).toEqual({ owner: "docs" });
   });
 
-  it("reports invalid items with their index and keeps the valid ones", () => {
+  it("reports invalid items with their index; every item sharing an id is refused", () => {
     const batch = parseBatchFile({
       items: [
         { id: "ok", title: "fine" },
@@ -275,14 +275,14 @@ describe("batch files", () => {
     expect(
       batch.items.map((item) => [item.id, item.spec ? "ok" : item.error?.issues[0]?.path]),
     ).toEqual([
-      ["ok", "ok"],
+      ["ok", "items[0].id"],
       ["typo", "items[1].titel"],
       ["ok", "items[2].id"],
-      ["item-3", "items[3].id"],
-      ["item-4", "items[4]"],
+      ["items[3]", "items[3].id"],
+      ["items[4]", "items[4]"],
     ]);
     expect(batch.items[2]?.error?.issues[0]?.message).toBe(
-      'duplicate id "ok" (first used by items[0])',
+      'duplicate id "ok": also used by items[0]; an id names the card\'s output file, so no item with a shared id is rendered',
     );
   });
 

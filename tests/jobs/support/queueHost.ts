@@ -5,6 +5,7 @@ import type { InvocationContext } from "@azure/functions";
 import { processChunkMessage } from "../../../jobs/chunk";
 import type { Settings } from "../../../jobs/settings";
 import type { JobStorage } from "../../../jobs/storage";
+import { triggers } from "../../../jobs/triggers";
 import { newContext, type LogLine } from "./context";
 
 /** maxDequeueCount as deployed: read from host.json, not repeated here. */
@@ -38,7 +39,7 @@ export interface DeliveryReport {
   logs: LogLine[];
 }
 
-/** The host passes JSON messages to Node handlers parsed, other text as a string. */
+/** Without a dataType the host passes JSON messages to Node handlers parsed, other text as a string. */
 function toTriggerInput(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -76,7 +77,7 @@ export async function drainQueue(
       await poison();
       continue;
     }
-    const text = Buffer.from(message.messageText, "base64").toString("utf8");
+    const bytes = Buffer.from(message.messageText, "base64");
     const { context, logs } = newContext("renderBatch", {
       id: message.messageId,
       dequeueCount: message.dequeueCount,
@@ -84,7 +85,9 @@ export async function drainQueue(
     });
     report.delivered++;
     try {
-      await handler(toTriggerInput(text), context);
+      // As registered (jobs/triggers.ts): bytes with dataType "binary", else text or parsed JSON.
+      const binary = triggers.renderBatch.dataType === "binary";
+      await handler(binary ? bytes : toTriggerInput(bytes.toString("utf8")), context);
       await storage.renderQueue.deleteMessage(message.messageId, message.popReceipt);
     } catch {
       report.failed++;
