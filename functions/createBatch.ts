@@ -1,4 +1,4 @@
-// POST /api/batches: validates a batch file, queues its chunks, answers 202 with the batch id and status URL.
+// POST /api/batches: validates a batch file, queues its chunks, answers 202 with the batch id and status URL; honours Idempotency-Key.
 import {
   app,
   type HttpRequest,
@@ -8,6 +8,7 @@ import {
 import { enqueueBatch } from "../jobs/enqueue";
 import { readJsonBody } from "../jobs/httpBody";
 import { errorResponse } from "../jobs/httpErrors";
+import { idempotencyKeyHeader } from "../jobs/idempotency";
 import { readSettings } from "../jobs/settings";
 import { openStorage } from "../jobs/storage";
 import { batchStatusPath, triggers } from "../jobs/triggers";
@@ -18,14 +19,25 @@ export async function createBatch(
 ): Promise<HttpResponseInit> {
   try {
     const body = await readJsonBody(request);
-    const batch = await enqueueBatch(await openStorage(), body, { settings: readSettings() });
+    // A retry with the same key (after a timeout or a 503) answers the batch the first one created.
+    const idempotencyKey = request.headers.get(idempotencyKeyHeader) ?? undefined;
+    const { replayed, ...batch } = await enqueueBatch(await openStorage(), body, {
+      settings: readSettings(),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
     const statusUrl = new URL(batchStatusPath(batch.batchId), request.url).toString();
     context.info(
-      `batch ${batch.batchId}: ${batch.accepted}/${batch.total} cards queued in ${batch.chunkCount} chunks (${batch.claimChecks} claim checks), ${batch.rejected.length} rejected`,
+      replayed
+        ? `batch ${batch.batchId}: replayed for a repeated ${idempotencyKeyHeader}, nothing queued`
+        : `batch ${batch.batchId}: ${batch.accepted}/${batch.total} cards queued in ${batch.chunkCount} chunks (${batch.claimChecks} claim checks), ${batch.rejected.length} rejected`,
     );
     return {
       status: 202,
-      headers: { Location: statusUrl, "Cache-Control": "no-store" },
+      headers: {
+        Location: statusUrl,
+        "Cache-Control": "no-store",
+        ...(replayed ? { "Idempotent-Replayed": "true" } : {}),
+      },
       jsonBody: { ...batch, statusUrl },
     };
   } catch (error) {

@@ -5,18 +5,23 @@ import { readSettings } from "../jobs/settings";
 import { openStorage } from "../jobs/storage";
 import { triggers } from "../jobs/triggers";
 
+const prunedBatchesLoggedByName = 20;
+
 export async function pruneRenders(_timer: Timer, context: InvocationContext): Promise<void> {
   const settings = readSettings();
   const report = await pruneExpiredBatches(await openStorage(), {
     limit: settings.PRUNE_BATCH_LIMIT,
   });
-  for (const batch of report.pruned) {
+  // A run may delete tens of thousands of batches: name the first few, then count.
+  for (const batch of report.pruned.slice(0, prunedBatchesLoggedByName)) {
     context.info(
       `pruned batch ${batch.batchId} (expired ${batch.expiresAt}): ${batch.blobsDeleted} blobs deleted`,
     );
   }
+  const unnamed = report.pruned.length - prunedBatchesLoggedByName;
+  const blobs = report.pruned.reduce((sum, batch) => sum + batch.blobsDeleted, 0);
   context.info(
-    `prune run: ${report.pruned.length} batches deleted${report.more ? `; more remain (limit ${settings.PRUNE_BATCH_LIMIT}), next run continues` : ""}`,
+    `prune run: ${report.pruned.length} batches deleted (${blobs} blobs)${unnamed > 0 ? `, ${unnamed} not named above` : ""}${report.more ? `; more remain (limit ${settings.PRUNE_BATCH_LIMIT}), next run continues` : ""}`,
   );
 }
 

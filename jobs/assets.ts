@@ -1,5 +1,7 @@
-// The `assets` container: asset names, validating and storing uploads (idempotently), checking and loading by name.
+// The `assets` container: asset names, storing uploads (idempotently), pinning versions for batches, loading them.
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import type { BlobClient } from "@azure/storage-blob";
 import { AssetError } from "../renderer/errors";
 import { limits } from "../renderer/limits";
 import {
@@ -10,8 +12,9 @@ import {
 import type { AssetBytes } from "../renderer/render";
 import { assetName, type CardSpec } from "../renderer/spec/schema";
 import { formatPath } from "../renderer/spec/validate";
-import { isNotFound, JobError, storageCall } from "./errors";
+import { isNotFound, isRestError, JobError, storageCall } from "./errors";
 import { mapWithLimit } from "./concurrency";
+import type { AssetPin } from "./protocol";
 import { names } from "./settings";
 import type { JobStorage } from "./storage";
 
@@ -122,6 +125,8 @@ export interface StoredAsset extends CheckedAsset {
   sha256: string;
   /** created: new name; replaced: other bytes were stored under it; unchanged: these bytes already were (nothing written). */
   status: "created" | "replaced" | "unchanged";
+  /** ETag of the stored version: enqueue pins exactly this version (pinAssets' `expected`). */
+  etag: string;
 }
 
 /**
@@ -165,9 +170,9 @@ export async function writeCheckedAsset(
     existing?.metadata?.[meta.sha256] === sha256 &&
     existing.contentType === checked.contentType
   ) {
-    return { ...stored, status: "unchanged" };
+    return { ...stored, status: "unchanged", etag: existing.etag ?? "" };
   }
-  await storageCall(`writing ${where}`, () =>
+  const written = await storageCall(`writing ${where}`, () =>
     blob.uploadData(bytes, {
       blobHTTPHeaders: { blobContentType: checked.contentType },
       metadata: {
@@ -177,35 +182,91 @@ export async function writeCheckedAsset(
       },
     }),
   );
-  return { ...stored, status: existing ? "replaced" : "created" };
+  return { ...stored, status: existing ? "replaced" : "created", etag: written.etag ?? "" };
 }
 
-/** The names among `assets` that have no blob in the `assets` container (HEAD requests, 8 in flight). */
-export async function findMissingAssets(
-  storage: JobStorage,
-  assets: Iterable<string>,
-): Promise<Set<string>> {
-  const unique = [...new Set(assets)];
-  const present = await mapWithLimit(unique, 8, (asset) =>
-    storageCall(`checking ${names.containers.assets}/${asset}`, () =>
-      storage.assets.getBlobClient(asset).exists(),
-    ),
-  );
-  return new Set(unique.filter((_, index) => !present[index]));
+/** Assets changed under their name after the caller stored them (another writer): nothing was queued. */
+export class AssetChangedError extends JobError {
+  override name = "AssetChangedError";
+  constructor(readonly assets: string[]) {
+    super(
+      `${assets.length === 1 ? "asset" : "assets"} ${assets.map((asset) => JSON.stringify(asset)).join(", ")} in the "${names.containers.assets}" container changed after ${assets.length === 1 ? "it was" : "they were"} uploaded (another writer replaced ${assets.length === 1 ? "it" : "them"}); nothing was queued: upload again and enqueue again`,
+    );
+  }
 }
 
-/** Throws MissingAssetsError naming every reference (`items[i].field`) whose asset is not stored. */
-export async function requireAssets(
+type PinAttempt =
+  | { kind: "pinned"; asset: string; pin: AssetPin }
+  | { kind: "missing"; asset: string }
+  | { kind: "changed"; asset: string }
+  | { kind: "failed"; asset: string; error: unknown };
+
+const snapshotClient = (storage: JobStorage, asset: string, pin: AssetPin): BlobClient =>
+  storage.assets.getBlobClient(asset).withSnapshot(pin.snapshot);
+
+/**
+ * Pins the version of every asset the references name, so that what a batch renders is fixed at
+ * enqueue time: one snapshot per distinct name (8 in flight), a single request that copies no
+ * data. A snapshot is immutable and keeps the content and metadata the name had at that instant;
+ * overwriting or deleting the name later does not touch it. With `expected` (name → the ETag the
+ * caller just wrote), a snapshot is taken only of that version: another writer's bytes under the
+ * same name in between throw AssetChangedError. Missing names throw MissingAssetsError naming
+ * every reference. On any failure the snapshots already taken are deleted (best effort).
+ */
+export async function pinAssets(
   storage: JobStorage,
   references: AssetReference[],
-): Promise<void> {
-  const missing = await findMissingAssets(
-    storage,
-    references.map((reference) => reference.asset),
-  );
+  expected: ReadonlyMap<string, string> = new Map(),
+): Promise<Record<string, AssetPin>> {
+  const unique = [...new Set(references.map((reference) => reference.asset))];
+  const attempts = await mapWithLimit(unique, 8, async (asset): Promise<PinAttempt> => {
+    const etag = expected.get(asset);
+    try {
+      const taken = await storage.assets
+        .getBlobClient(asset)
+        .createSnapshot(etag ? { conditions: { ifMatch: etag } } : {});
+      if (!taken.snapshot || !taken.etag) {
+        throw new JobError(
+          `snapshot of ${names.containers.assets}/${asset}: no snapshot id or ETag in the response`,
+        );
+      }
+      return { kind: "pinned", asset, pin: { snapshot: taken.snapshot, etag: taken.etag } };
+    } catch (error) {
+      if (isNotFound(error)) return { kind: "missing", asset };
+      if (isRestError(error) && error.statusCode === 412) return { kind: "changed", asset };
+      return { kind: "failed", asset, error };
+    }
+  });
+  const pins: Record<string, AssetPin> = {};
+  for (const attempt of attempts) if (attempt.kind === "pinned") pins[attempt.asset] = attempt.pin;
+  const problems = attempts.filter((attempt) => attempt.kind !== "pinned");
+  if (!problems.length) return pins;
+  await unpinAssets(storage, pins).catch(() => undefined);
+  const failure = problems.find((attempt) => attempt.kind === "failed");
+  if (failure) {
+    return storageCall(`pinning ${names.containers.assets}/${failure.asset}`, () =>
+      Promise.reject(failure.error),
+    );
+  }
+  const missing = new Set(problems.filter((p) => p.kind === "missing").map((p) => p.asset));
   if (missing.size) {
     throw new MissingAssetsError(references.filter((reference) => missing.has(reference.asset)));
   }
+  throw new AssetChangedError(problems.map((problem) => problem.asset));
+}
+
+/** Deletes the snapshots of `pins` (a pruned batch's, or a failed creation's); already gone is fine. */
+export async function unpinAssets(
+  storage: JobStorage,
+  pins: Readonly<Record<string, AssetPin>>,
+): Promise<number> {
+  const deleted = await mapWithLimit(Object.entries(pins), 8, ([asset, pin]) =>
+    storageCall(
+      `deleting the pinned version ${pin.snapshot} of ${names.containers.assets}/${asset}`,
+      async () => (await snapshotClient(storage, asset, pin).deleteIfExists()).succeeded,
+    ),
+  );
+  return deleted.filter(Boolean).length;
 }
 
 /** Loads the assets a spec names; `path` is where the spec sits (`["items", 5]`) for error messages. */
@@ -214,35 +275,71 @@ export type AssetLoader = (spec: CardSpec, path?: readonly PropertyKey[]) => Pro
 type Loaded =
   | { kind: "bytes"; bytes: Uint8Array }
   | { kind: "missing" }
-  | { kind: "deleted" }
-  | { kind: "too-large"; size: number };
+  | { kind: "too-large"; size: number }
+  | { kind: "unpinned" }
+  | { kind: "pin-gone"; pin: AssetPin };
+
+/**
+ * One GET, so the bytes are one version of the blob (a size read first and the bytes read after
+ * could belong to two versions). The declared length is checked before the body is read, and
+ * the body is cut off past the limit whatever the header said.
+ */
+async function downloadAsset(blob: BlobClient, pin: AssetPin | undefined): Promise<Loaded> {
+  let response;
+  try {
+    response = await blob.download(0, undefined, pin ? { conditions: { ifMatch: pin.etag } } : {});
+  } catch (error) {
+    if (isNotFound(error)) return pin ? { kind: "pin-gone", pin } : { kind: "missing" };
+    // A deleted snapshot answers 404 in Azure and 412 (the ETag check) in Azurite: gone either way.
+    if (pin && isRestError(error) && error.statusCode === 412) return { kind: "pin-gone", pin };
+    throw error;
+  }
+  const body = response.readableStreamBody;
+  const abandon = () => {
+    if (body instanceof Readable) body.on("error", () => undefined).destroy();
+  };
+  const declared = response.contentLength ?? 0;
+  if (declared > limits.maxAssetBytes) {
+    abandon();
+    return { kind: "too-large", size: declared };
+  }
+  const parts: Buffer[] = [];
+  let received = 0;
+  for await (const part of body ?? []) {
+    const buffer: Buffer = typeof part === "string" ? Buffer.from(part, "utf8") : part;
+    received += buffer.length;
+    if (received > limits.maxAssetBytes) {
+      abandon();
+      return { kind: "too-large", size: received };
+    }
+    parts.push(buffer);
+  }
+  return { kind: "bytes", bytes: Buffer.concat(parts, received) };
+}
 
 /**
  * A loader that reads each asset once (a chunk's cards usually share a logo). Names come from the
- * validated spec (no URLs, no ".."), so nothing outside the container can be reached. Missing or
- * oversized assets throw AssetError naming the card's field (`items[5].logo`) and the blob looked
- * for (a permanent per-card failure); storage failures throw TransientStorageError.
+ * validated spec (no URLs, no ".."), so nothing outside the container can be reached. With `pins`
+ * (a batch record's), every asset is read from the version pinned at enqueue, checked by ETag,
+ * and an asset the batch did not pin is refused; without (a synchronous render), the current
+ * version is read. Missing or oversized assets throw AssetError naming the card's field
+ * (`items[5].logo`) and the blob looked for (a permanent per-card failure); storage failures
+ * throw TransientStorageError.
  */
-export function createAssetLoader(storage: JobStorage): AssetLoader {
+export function createAssetLoader(
+  storage: JobStorage,
+  pins?: Readonly<Record<string, AssetPin>>,
+): AssetLoader {
   const cache = new Map<string, Promise<Loaded>>();
   const container = names.containers.assets;
+  const pinned = pins ? new Map(Object.entries(pins)) : undefined;
   const load = async (asset: string): Promise<Loaded> => {
+    const pin = pinned?.get(asset);
+    if (pinned && !pin) return { kind: "unpinned" };
     const blob = storage.assets.getBlobClient(asset);
-    let size: number;
-    try {
-      size = (await blob.getProperties()).contentLength ?? 0;
-    } catch (error) {
-      if (isNotFound(error)) return { kind: "missing" };
-      return storageCall(`reading asset ${asset}`, () => Promise.reject(error));
-    }
-    if (size > limits.maxAssetBytes) return { kind: "too-large", size };
-    try {
-      // Exactly the size checked above: a blob that grew since is still read only that far.
-      return { kind: "bytes", bytes: await blob.downloadToBuffer(0, size) };
-    } catch (error) {
-      if (isNotFound(error)) return { kind: "deleted" };
-      return storageCall(`downloading asset ${asset}`, () => Promise.reject(error));
-    }
+    return storageCall(`reading asset ${asset}`, () =>
+      downloadAsset(pin ? blob.withSnapshot(pin.snapshot) : blob, pin),
+    );
   };
   const loadOnce = (asset: string): Promise<Loaded> => {
     let pending = cache.get(asset);
@@ -262,13 +359,23 @@ export function createAssetLoader(storage: JobStorage): AssetLoader {
         return loaded.bytes;
       case "missing":
         throw new AssetError(field, asset, `not found (no ${blob})`);
-      case "deleted":
-        throw new AssetError(field, asset, `${blob} was deleted while loading`);
       case "too-large":
         throw new AssetError(
           field,
           asset,
           `${blob} is ${loaded.size.toLocaleString("en-US")} bytes; expected at most ${limits.maxAssetBytes.toLocaleString("en-US")}`,
+        );
+      case "unpinned":
+        throw new AssetError(
+          field,
+          asset,
+          `not one of the assets this batch pinned when it was created`,
+        );
+      case "pin-gone":
+        throw new AssetError(
+          field,
+          asset,
+          `the version of ${blob} pinned when the batch was created (snapshot ${loaded.pin.snapshot}, ETag ${loaded.pin.etag}) no longer exists`,
         );
     }
   };

@@ -4,26 +4,32 @@ import { extensions } from "../renderer/encode";
 import { renderCard } from "../renderer/render";
 import type { CardSpec } from "../renderer/spec/schema";
 import { parseCardSpec } from "../renderer/spec/validate";
+import { estimateRenderMs } from "../renderer/spec/cost";
 import type { BlobItem } from "@azure/storage-blob";
 import { createAssetLoader, type AssetLoader } from "./assets";
-import { readJsonBlob, writeJsonBlob } from "./blobJson";
+import { z } from "zod";
+import { CorruptDocumentError, readJsonBlob, writeJsonBlob } from "./blobJson";
 import { mapWithLimit } from "./concurrency";
-import { JobError, UndecodableMessageError, storageCall } from "./errors";
+import { CardDeadlineError, cardDeadlineMs, withDeadline } from "./deadline";
+import { JobError, UntrustedMessageError, storageCall } from "./errors";
 import { isPastRenderDeadline } from "./expiry";
 import { toItemError } from "./itemErrors";
 import { blobNames } from "./layout";
 import { consoleLogger, type JobLogger } from "./logger";
+import { renderCost, sharedRenderGate, type RenderGate } from "./renderGate";
 import {
   batchRecordSchema,
   chunkResultSchema,
   decodeChunkMessage,
-  inlineChunkSchema,
+  decodeClaimCheck,
+  verifyChunkAgainstRecord,
   type ChunkItem,
+  type ChunkMessage,
   type ChunkResult,
   type InlineChunk,
   type ItemResult,
 } from "./protocol";
-import { names, pipeline, protocolVersion, type Settings } from "./settings";
+import { names, pipeline, protocolVersion, readSettings, type Settings } from "./settings";
 import { specHash } from "./specHash";
 import type { JobStorage } from "./storage";
 
@@ -47,26 +53,34 @@ export interface ChunkOptions {
   dequeueCount?: number;
   /** The current time (tests set it). */
   now?: Date;
+  /** A card's render deadline in ms (default: cardDeadlineMs with `settings`; tests set a tiny one). */
+  cardDeadlineMs?: (spec: CardSpec) => number;
 }
 
-/** Reads a claim-checked chunk back from the `jobs` container. */
-async function resolveChunk(
-  storage: JobStorage,
-  message: ReturnType<typeof decodeChunkMessage>,
-): Promise<InlineChunk> {
+/**
+ * Reads a claim-checked chunk back from the `jobs` container. The name is rebuilt from the
+ * message's validated batch id and chunk (decodeChunkMessage refused any other name); a claim
+ * check that is missing, corrupt or of another chunk is refused at once: no retry can fix it.
+ */
+async function resolveChunk(storage: JobStorage, message: ChunkMessage): Promise<InlineChunk> {
   if (message.type === "chunk") return message;
-  const inline = await readJsonBlob(storage.jobs, message.blob, inlineChunkSchema);
-  if (!inline) {
-    throw new UndecodableMessageError(
-      `claim check ${names.containers.jobs}/${message.blob} of batch ${message.batchId} chunk ${message.chunk} does not exist`,
+  const { batchId, chunk } = message;
+  const name = blobNames.claimCheck(batchId, chunk);
+  let json: unknown;
+  try {
+    json = await readJsonBlob(storage.jobs, name, z.unknown());
+  } catch (error) {
+    if (!(error instanceof CorruptDocumentError)) throw error;
+    throw new UntrustedMessageError(batchId, chunk, `claim check unreadable: ${error.message}`);
+  }
+  if (json === undefined) {
+    throw new UntrustedMessageError(
+      batchId,
+      chunk,
+      `claim check ${names.containers.jobs}/${name} does not exist`,
     );
   }
-  if (inline.batchId !== message.batchId || inline.chunk !== message.chunk) {
-    throw new UndecodableMessageError(
-      `claim check ${message.blob} holds batch ${inline.batchId} chunk ${inline.chunk}, expected batch ${message.batchId} chunk ${message.chunk}`,
-    );
-  }
-  return inline;
+  return decodeClaimCheck(message, json);
 }
 
 /** Metadata keys on each output blob (lower case: metadata names must be identifiers). */
@@ -162,6 +176,8 @@ export async function renderChunkItem(
   loadAssets: AssetLoader,
   existing: ExistingOutputs,
   log: JobLogger = consoleLogger,
+  gate: RenderGate = sharedRenderGate(),
+  deadlineMs: (spec: CardSpec) => number = (spec) => cardDeadlineMs(spec, readSettings()),
 ): Promise<ItemResult> {
   let spec: CardSpec;
   try {
@@ -180,9 +196,19 @@ export async function renderChunkItem(
 
   let rendered;
   try {
-    rendered = await renderCard(spec, await loadAssets(spec, ["items", item.index]));
+    // Assets are loaded inside the gate, so a card waiting for memory holds none of their bytes.
+    // The deadline counts from when the render starts (jobs/deadline.ts).
+    rendered = await withDeadline(deadlineMs(spec), estimateRenderMs(spec), (startClock) =>
+      gate.run(renderCost(spec), async () => {
+        const assets = await loadAssets(spec, ["items", item.index]);
+        startClock();
+        return renderCard(spec, assets);
+      }),
+    );
   } catch (error) {
-    if (isPermanentRenderError(error)) return failed(item, error);
+    if (isPermanentRenderError(error) || error instanceof CardDeadlineError) {
+      return failed(item, error);
+    }
     // Storage trouble and a missing canvas engine can go away: let the host retry the message.
     if (error instanceof JobError || error instanceof EngineUnavailableError) throw error;
     // Anything else is a renderer failure on this spec; retrying would fail the same way.
@@ -225,8 +251,9 @@ export async function renderChunkItem(
 
 /**
  * Handles one delivery of a chunk message (at least once: duplicates and redeliveries are safe).
- * Throws UndecodableMessageError for messages no retry can fix, TransientStorageError for
- * storage failures (the host retries, then poisons); records per-card failures in the result.
+ * Throws RejectedMessageError for messages no retry can fix (undecodable, or not matching their
+ * batch record: jobs/protocol.ts), TransientStorageError for storage failures (the host retries,
+ * then poisons); records per-card failures in the result.
  */
 export async function processChunkMessage(
   storage: JobStorage,
@@ -241,8 +268,12 @@ export async function processChunkMessage(
     blobNames.batchRecord(batchId),
     batchRecordSchema,
   );
+  // Enqueue writes the record before any message, so a missing record means the batch was pruned.
   if (!record) return { kind: "batch-gone", batchId, chunk };
-  if (isPastRenderDeadline(record.expiresAt, options.now ?? new Date())) {
+  // An inline chunk is held to its record before anything else is read or written.
+  if (message.type === "chunk") verifyChunkAgainstRecord(message, record);
+  // A batch still being created is pruned at creatingUntil if its creation never completes.
+  if (isPastRenderDeadline(record.creatingUntil ?? record.expiresAt, options.now ?? new Date())) {
     return { kind: "batch-expiring", batchId, chunk, expiresAt: record.expiresAt };
   }
   const resultName = blobNames.chunkResult(batchId, chunk);
@@ -252,11 +283,16 @@ export async function processChunkMessage(
   if (previous) return { kind: "already-done", batchId, chunk };
 
   const inline = await resolveChunk(storage, message);
-  const loadAssets = createAssetLoader(storage);
+  if (message.type === "chunk-ref") verifyChunkAgainstRecord(inline, record);
+  // The versions pinned at enqueue: an asset overwritten since does not change this batch.
+  const loadAssets = createAssetLoader(storage, record.assets);
   const firstDelivery = options.dequeueCount === 1;
   const existing = firstDelivery ? new Map() : await listExistingOutputs(storage, batchId);
+  const gate = sharedRenderGate(options.settings);
+  const deadlineMs =
+    options.cardDeadlineMs ?? ((spec: CardSpec) => cardDeadlineMs(spec, options.settings));
   const items = await mapWithLimit(inline.items, options.settings.RENDER_CONCURRENCY, (item) =>
-    renderChunkItem(storage, batchId, item, loadAssets, existing, log),
+    renderChunkItem(storage, batchId, item, loadAssets, existing, log, gate, deadlineMs),
   );
   const result: ChunkResult = {
     v: protocolVersion,

@@ -1,19 +1,23 @@
 // Batch file in, batch record and chunk messages out: validation, chunking, claim checks, queueing.
+import { SpecValidationError } from "../renderer/errors";
+import { describeMs, effectiveQuality, estimateRenderMs, outputSize } from "../renderer/spec/cost";
+import type { CardSpec } from "../renderer/spec/schema";
 import { formatPath, parseBatchFile } from "../renderer/spec/validate";
-import { assetFieldsOf, requireAssets } from "./assets";
-import { writeJsonBlob } from "./blobJson";
-import { mapWithLimit } from "./concurrency";
-import { storageCall } from "./errors";
+import { assetFieldsOf } from "./assets";
+import { lookUpKey, writeBatch, type BatchKey } from "./batchCreation";
+import { hashIdempotencyKey, hashRequest } from "./idempotency";
 import { toItemError } from "./itemErrors";
 import { blobNames, createBatchId } from "./layout";
 import {
   encodeQueueMessage,
   type BatchRecord,
+  type ChunkItem,
   type ChunkMessage,
   type InlineChunk,
   type ItemError,
 } from "./protocol";
-import { maxQueueMessageBytes, names, pipeline, protocolVersion, type Settings } from "./settings";
+import { maxQueueMessageBytes, pipeline, protocolVersion, type Settings } from "./settings";
+import { specHash } from "./specHash";
 import type { JobStorage } from "./storage";
 
 export interface EnqueueOptions {
@@ -22,6 +26,13 @@ export interface EnqueueOptions {
   now?: Date;
   /** The id of a lone card without one (the CLI passes the file's name, as `render` does). */
   singleCardId?: string;
+  /**
+   * Idempotency-Key of the request: the same key with the same batch file answers the batch
+   * created first (`replayed`), with another file throws IdempotencyKeyReuseError.
+   */
+  idempotencyKey?: string;
+  /** Asset name → ETag the caller just uploaded: the batch pins exactly that version (else AssetChangedError). */
+  expectedAssets?: ReadonlyMap<string, string>;
 }
 
 export interface EnqueuedBatch {
@@ -38,6 +49,8 @@ export interface EnqueuedBatch {
   expiresAt: string;
   /** Notes for the caller, e.g. a ttlHours that was capped. */
   warnings: string[];
+  /** True when an earlier request with the same idempotency key created this batch (nothing new was queued). */
+  replayed?: boolean;
 }
 
 interface PlannedChunk {
@@ -47,40 +60,96 @@ interface PlannedChunk {
   claimCheck?: string;
 }
 
-/** Splits accepted cards into chunk messages; those over the queue limit become claim checks. */
+/** How planChunks weighs cards: a chunk closes before its estimated render time passes the budget. */
+export interface ChunkCostBudget {
+  estimateMs: (item: ChunkItem) => number;
+  maxChunkRenderMs: number;
+}
+
+/** Accepted cards, weighed by renderer/spec/cost.ts against pipeline.maxChunkRenderMs. */
+export const chunkCostBudget: ChunkCostBudget = {
+  estimateMs: (item) => estimateRenderMs(item.spec as CardSpec),
+  maxChunkRenderMs: pipeline.maxChunkRenderMs,
+};
+
+/**
+ * Splits accepted cards, in order, into chunk messages of at most `chunkSize` cards and, when
+ * `cost` is given, at most `cost.maxChunkRenderMs` of estimated render time (a card estimated above
+ * that alone still gets a chunk of its own). Chunks over the queue limit become claim checks.
+ */
 export function planChunks(
   batchId: string,
   items: InlineChunk["items"],
   chunkSize: number,
+  cost?: ChunkCostBudget,
 ): PlannedChunk[] {
-  const planned: PlannedChunk[] = [];
-  for (let start = 0, chunk = 0; start < items.length; start += chunkSize, chunk++) {
-    const inline: InlineChunk = {
-      v: protocolVersion,
-      type: "chunk",
-      batchId,
-      chunk,
-      items: items.slice(start, start + chunkSize),
-    };
-    const queueText = encodeQueueMessage(inline);
-    if (Buffer.byteLength(queueText) <= maxQueueMessageBytes) {
-      planned.push({ inline, queueText });
-      continue;
+  const groups: ChunkItem[][] = [];
+  let current: ChunkItem[] = [];
+  let currentMs = 0;
+  for (const item of items) {
+    const itemMs = cost ? cost.estimateMs(item) : 0;
+    const full =
+      current.length >= chunkSize ||
+      (cost !== undefined && currentMs + itemMs > cost.maxChunkRenderMs);
+    if (current.length && full) {
+      groups.push(current);
+      current = [];
+      currentMs = 0;
     }
+    current.push(item);
+    currentMs += itemMs;
+  }
+  if (current.length) groups.push(current);
+  return groups.map((group, chunk) => {
+    const inline: InlineChunk = { v: protocolVersion, type: "chunk", batchId, chunk, items: group };
+    const queueText = encodeQueueMessage(inline);
+    if (Buffer.byteLength(queueText) <= maxQueueMessageBytes) return { inline, queueText };
     const blob = blobNames.claimCheck(batchId, chunk);
     const ref: ChunkMessage = { v: protocolVersion, type: "chunk-ref", batchId, chunk, blob };
-    planned.push({ inline, queueText: encodeQueueMessage(ref), claimCheck: blob });
-  }
-  return planned;
+    return { inline, queueText: encodeQueueMessage(ref), claimCheck: blob };
+  });
+}
+
+/**
+ * Refuses a batch whose accepted cards together are estimated above MAX_BATCH_RENDER_SECONDS
+ * (renderer/spec/cost.ts): one batch-level issue naming the total, the limit and the heaviest cards.
+ */
+export function checkBatchRenderBudget(
+  accepted: readonly { index: number; spec: CardSpec }[],
+  maxBatchRenderSeconds: number,
+): void {
+  const weighed = accepted.map((item) => ({
+    index: item.index,
+    spec: item.spec,
+    ms: estimateRenderMs(item.spec),
+  }));
+  const totalMs = weighed.reduce((sum, item) => sum + item.ms, 0);
+  if (totalMs <= maxBatchRenderSeconds * 1000) return;
+  const heaviest = [...weighed]
+    .sort((a, b) => b.ms - a.ms || a.index - b.index)
+    .slice(0, 3)
+    .map((item) => {
+      const { width, height } = outputSize(item.spec);
+      const quality = effectiveQuality(item.spec);
+      return `items[${item.index}] ${describeMs(item.ms)} (${width}×${height} ${item.spec.format}${quality === undefined ? "" : ` at quality ${quality}`})`;
+    });
+  throw new SpecValidationError(
+    [
+      {
+        path: "items",
+        message: `the ${weighed.length.toLocaleString("en-US")} accepted cards are estimated at ${describeMs(totalMs)} of rendering in total, over the per-batch limit of ${maxBatchRenderSeconds.toLocaleString("en-US")} s (MAX_BATCH_RENDER_SECONDS); heaviest: ${heaviest.join(", ")}; split it into smaller batches, or lower size, scale or quality`,
+      },
+    ],
+    "batch file",
+  );
 }
 
 /**
  * Validates a batch file and queues it. Batch-level problems throw SpecValidationError; a valid card
  * naming an asset the `assets` container does not hold throws MissingAssetsError (every such
  * reference, nothing queued); invalid items are recorded as failed and the rest is rendered.
- * Order matters for pruning and workers:
- * expiry marker, then batch record and claim checks, then messages — so every message finds its
- * record and every stored batch has a marker.
+ * The assets are pinned and the writes ordered so that the batch becomes visible only once every
+ * message is queued (jobs/batchCreation.ts).
  */
 export async function enqueueBatch(
   storage: JobStorage,
@@ -90,6 +159,15 @@ export async function enqueueBatch(
   const { settings } = options;
   const now = options.now ?? new Date();
   const parsed = parseBatchFile(batchFile, { singleCardId: options.singleCardId });
+  const key: BatchKey | undefined =
+    options.idempotencyKey === undefined
+      ? undefined
+      : {
+          keyHash: hashIdempotencyKey(options.idempotencyKey),
+          requestHash: hashRequest(batchFile, options.singleCardId),
+        };
+  const known = key ? await lookUpKey<EnqueuedBatch>(storage, key, now) : undefined;
+  if (known?.kind === "replay") return { ...known.response, replayed: true };
   const warnings: string[] = [];
   let ttlHours = parsed.ttlHours ?? settings.RETENTION_HOURS;
   if (ttlHours > settings.MAX_TTL_HOURS) {
@@ -110,23 +188,27 @@ export async function enqueueBatch(
   const accepted = parsed.items.flatMap((item) =>
     item.spec ? [{ index: item.index, id: item.id, spec: item.spec }] : [],
   );
-  // Checked before anything is written: such a batch would be accepted only to fail card by card.
-  await requireAssets(
-    storage,
-    accepted.flatMap((item) =>
-      assetFieldsOf(item.spec).map(({ field, asset }) => ({
-        path: formatPath(["items", item.index, field]),
-        asset,
-      })),
-    ),
+  // Pinned before anything else is written: a missing one refuses the batch (writeBatch).
+  const assetReferences = accepted.flatMap((item) =>
+    assetFieldsOf(item.spec).map(({ field, asset }) => ({
+      path: formatPath(["items", item.index, field]),
+      asset,
+    })),
   );
   const rejected = parsed.items.flatMap((item) =>
     item.error ? [{ index: item.index, id: item.id, error: toItemError(item.error) }] : [],
   );
-  const chunks = planChunks(batchId, accepted, settings.CHUNK_SIZE);
+  // Checked before anything is written, like every batch-level problem.
+  checkBatchRenderBudget(accepted, settings.MAX_BATCH_RENDER_SECONDS);
+  const chunks = planChunks(batchId, accepted, settings.CHUNK_SIZE, chunkCostBudget);
   const chunkOf = new Map<number, number>();
+  // Pinned in the record: the worker renders a card only from a message carrying this exact spec.
+  const hashOf = new Map<number, string>();
   for (const planned of chunks) {
-    for (const item of planned.inline.items) chunkOf.set(item.index, planned.inline.chunk);
+    for (const item of planned.inline.items) {
+      chunkOf.set(item.index, planned.inline.chunk);
+      hashOf.set(item.index, specHash(item.spec));
+    }
   }
   const rejectedByIndex = new Map(rejected.map((item) => [item.index, item.error]));
   const record: BatchRecord = {
@@ -146,28 +228,13 @@ export async function enqueueBatch(
         index: item.index,
         id: item.id,
         ...(chunk !== undefined ? { chunk } : {}),
+        ...(hashOf.has(item.index) ? { specHash: hashOf.get(item.index) } : {}),
         ...(error ? { error } : {}),
       };
     }),
   };
 
-  const marker = blobNames.expiryMarker(expiresAt, batchId);
-  await storageCall(`writing ${names.containers.renders}/${marker}`, () =>
-    storage.renders.getBlockBlobClient(marker).uploadData(Buffer.alloc(0)),
-  );
-  await writeJsonBlob(storage.renders, blobNames.batchRecord(batchId), record);
-  await mapWithLimit(
-    chunks.filter((planned) => planned.claimCheck),
-    8,
-    (planned) => writeJsonBlob(storage.jobs, planned.claimCheck as string, planned.inline),
-  );
-  await mapWithLimit(chunks, 8, (planned) =>
-    storageCall(`sending chunk ${planned.inline.chunk} of ${batchId} to ${names.renderQueue}`, () =>
-      storage.renderQueue.sendMessage(planned.queueText),
-    ),
-  );
-
-  return {
+  const response: EnqueuedBatch = {
     batchId,
     total: parsed.items.length,
     accepted: accepted.length,
@@ -178,4 +245,23 @@ export async function enqueueBatch(
     expiresAt: expiresAt.toISOString(),
     warnings,
   };
+  await writeBatch(storage, {
+    record,
+    assetReferences,
+    ...(options.expectedAssets ? { expectedAssets: options.expectedAssets } : {}),
+    claimChecks: chunks.flatMap((planned) =>
+      planned.claimCheck ? [{ blob: planned.claimCheck, chunk: planned.inline }] : [],
+    ),
+    messages: chunks.map((planned) => ({ chunk: planned.inline.chunk, text: planned.queueText })),
+    response,
+    ...(key
+      ? {
+          key: {
+            ...key,
+            ...(known?.kind === "create" && known.previous ? { previous: known.previous } : {}),
+          },
+        }
+      : {}),
+  });
+  return response;
 }

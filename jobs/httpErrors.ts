@@ -1,6 +1,11 @@
 // HTTP answers for errors: 4xx for the caller's mistakes (with the fields at fault), 5xx only for ours, no stacks.
 import { AssetError, SpecValidationError, type SpecIssue } from "../renderer/errors";
-import { InvalidAssetError, InvalidAssetNameError, MissingAssetsError } from "./assets";
+import {
+  AssetChangedError,
+  InvalidAssetError,
+  InvalidAssetNameError,
+  MissingAssetsError,
+} from "./assets";
 import {
   BatchNotFoundError,
   InvalidBatchIdError,
@@ -8,6 +13,11 @@ import {
   StorageConfigError,
   TransientStorageError,
 } from "./errors";
+import {
+  IdempotencyConflictError,
+  IdempotencyKeyReuseError,
+  InvalidIdempotencyKeyError,
+} from "./idempotency";
 
 /** The request itself is unusable (not JSON, too large, a batch file sent to the single-card route). */
 export class RequestBodyError extends JobError {
@@ -70,6 +80,16 @@ export function toHttpError(error: unknown, invocationId: string): HttpError {
     return answer(400, "invalid_asset_name", error.message);
   }
   if (error instanceof InvalidAssetError) return answer(422, "invalid_asset", error.message);
+  if (error instanceof AssetChangedError) return answer(409, "asset_changed", error.message);
+  if (error instanceof InvalidIdempotencyKeyError) {
+    return answer(400, "invalid_idempotency_key", error.message);
+  }
+  if (error instanceof IdempotencyKeyReuseError) {
+    return answer(422, "idempotency_key_reused", error.message);
+  }
+  if (error instanceof IdempotencyConflictError) {
+    return answer(409, "idempotency_conflict", error.message);
+  }
   if (error instanceof AssetError) {
     return answer(422, "asset", error.message, [{ path: error.field, message: error.message }]);
   }

@@ -25,6 +25,9 @@ export const protocolVersion = 1;
 /** Azure Storage queue messages are at most 64 KiB; larger chunk messages go through a blob. */
 export const maxQueueMessageBytes = 64 * 1024;
 
+/** Largest CHUNK_SIZE: a chunk message with more cards is refused before anything is read. */
+export const maxChunkSize = 500;
+
 /** Fixed choices of the job pipeline (not app settings: changing them changes the protocol or security). */
 export const pipeline = {
   /** Rendered images never change under their name (ids are per batch), so caches may keep them. */
@@ -35,6 +38,11 @@ export const pipeline = {
   maxSasTtlMinutes: 7 * 24 * 60,
   /** Largest HTTP request body accepted (a 1,000-item batch file fits comfortably). */
   maxRequestBytes: 4 * 1024 * 1024,
+  /**
+   * `Retry-After` of a 429 from POST /api/render when the instance holds RENDER_HTTP_MAX_PENDING
+   * renders: about the time a few ordinary cards take to drain (docs/reliability.md, "Memory gate").
+   */
+  renderRetryAfterSeconds: 2,
   /**
    * Largest pipeline JSON document read back (batch record, claim check, chunk result): each is
    * made from at most one request body, so twice that bounds it with room to spare.
@@ -47,10 +55,52 @@ export const pipeline = {
    * keeps it above host.json's value).
    */
   renderStopsMinutesBeforeExpiry: 15,
+  /**
+   * Largest estimated render time of one chunk (sum of its cards' estimates, renderer/spec/cost.ts,
+   * ms of one core): 25 % of host.json's functionTimeout (10 min), so a chunk finishes well inside
+   * it even on one core at 4× its estimate (tests/jobs/cost.test.ts keeps it there). planChunks
+   * closes a chunk at CHUNK_SIZE cards or at this cost, whichever comes first.
+   */
+  maxChunkRenderMs: 150_000,
+  /**
+   * /api/health reports the event loop's delay (jobs/eventLoopDelay.ts) over windows of this length,
+   * sampled at this resolution: long enough that a probe every few seconds sees every stall.
+   */
+  eventLoopDelayWindowSeconds: 10,
+  eventLoopDelayResolutionMs: 10,
+  /**
+   * A card's deadline is this multiple of its estimated render time, at least cardDeadlineMinMs and
+   * at most CARD_DEADLINE_SECONDS; past it the card fails with `deadline_exceeded` (jobs/deadline.ts).
+   * Generous because the estimate is CPU time, a loaded instance's wall time was up to 4× that, and
+   * cards share cores under the render gate: the deadline must catch a runaway card, never a busy
+   * machine (that would fail cards for good depending on what else ran).
+   */
+  cardDeadlineFactor: 10,
+  cardDeadlineMinMs: 30_000,
+  /**
+   * A batch whose creation has not completed this long after it started is abandoned: status
+   * never showed it, its chunks stop being rendered `renderStopsMinutesBeforeExpiry` before this,
+   * and the pruner deletes it then (jobs/enqueue.ts). Creating one takes seconds; an HTTP request
+   * is cut off after 230 s in Azure.
+   */
+  creationDeadlineMinutes: 60,
   /** Shortest per-batch ttlHours: a shorter one is raised (with a warning) so the batch has time to render. */
   minTtlHours: 1,
-  /** Blob deletions the pruner keeps in flight (bounded so one run does not flood the account). */
+  /**
+   * Batches per second the pruner is sized for: one client created 68/s through POST /api/batches
+   * (issue 11), 6–13/s through enqueueBatch on this 2-core machine under load
+   * (bench/batchChurn.bench.ts). PRUNE_BATCH_LIMIT's default is this rate × the default
+   * PRUNE_SCHEDULE interval (tests/jobs/pruneRate.test.ts keeps them so).
+   */
+  designBatchCreationRate: 100,
+  /** Blob deletions the pruner keeps in flight per batch (bounded so one run does not flood the account). */
   pruneParallelDeletes: 8,
+  /**
+   * Batches the pruner deletes at once: with pruneParallelDeletes, at most 64 requests in flight,
+   * so a run's throughput comes from the storage account, not from one request's latency
+   * (bench/batchChurn.bench.ts, docs/reliability.md "Assets and batch creation").
+   */
+  pruneParallelBatches: 8,
   /**
    * Storage SDK retries per call: short, because the queue host retries the whole message anyway
    * (visibilityTimeout) and an HTTP caller should get a 503 quickly rather than wait two minutes.
@@ -112,17 +162,42 @@ export const settingDefinitions = {
     1,
     pipeline.maxSasTtlMinutes,
   ),
-  CHUNK_SIZE: intSetting("cards per queue message (fan-out unit)", 25, 1, 500),
+  CHUNK_SIZE: intSetting("cards per queue message (fan-out unit)", 25, 1, maxChunkSize),
   RENDER_CONCURRENCY: intSetting("renders in flight per message (one per core)", 2, 1, 16),
-  PRUNE_BATCH_LIMIT: intSetting(
-    "most batches the pruner deletes per run (bounded work)",
-    200,
+  MAX_BATCH_RENDER_SECONDS: intSetting(
+    "largest estimated render time of one batch's accepted cards, in seconds of one core (renderer/spec/cost.ts); a larger batch is refused",
+    3600,
+    60,
+    86_400,
+  ),
+  CARD_DEADLINE_SECONDS: intSetting(
+    `longest one card of a batch may render before it fails with deadline_exceeded (its deadline is ${pipeline.cardDeadlineFactor}× its estimate, at least ${pipeline.cardDeadlineMinMs / 1000} s, at most this)`,
+    120,
+    30,
+    600,
+  ),
+  RENDER_MEMORY_BUDGET_MB: intSetting(
+    "estimated MiB of image buffers all renders of one instance may hold at once (jobs/renderGate.ts); a card estimated above it renders alone",
+    384,
+    64,
+    16_384,
+  ),
+  RENDER_HTTP_MAX_PENDING: intSetting(
+    "synchronous renders (POST /api/render) one instance holds, running or waiting; beyond it the answer is 429 with Retry-After",
+    8,
     1,
-    10_000,
+    1000,
+  ),
+  PRUNE_BATCH_LIMIT: intSetting(
+    "most batches the pruner deletes per run (bounded work); at least pipeline.designBatchCreationRate × the PRUNE_SCHEDULE interval, or pruning falls behind creation",
+    pipeline.designBatchCreationRate * 5 * 60,
+    1,
+    1_000_000,
   ),
   PRUNE_SCHEDULE: {
-    description: "NCRONTAB (6 fields, UTC) of the prune timer",
-    default: "0 0 * * * *",
+    description:
+      "NCRONTAB (6 fields, UTC) of the prune timer; every 5 minutes, so a run's share of batches stays well inside the function timeout",
+    default: "0 */5 * * * *",
     schema: z.string().regex(/^\S+ \S+ \S+ \S+ \S+ \S+$/, {
       error: "expected a 6-field NCRONTAB expression such as 0 0 * * * *",
     }),

@@ -71,7 +71,8 @@ export async function readBatchRecord(storage: JobStorage, batchId: string): Pro
     blobNames.batchRecord(batchId),
     batchRecordSchema,
   );
-  if (!record) throw new BatchNotFoundError(batchId);
+  // A batch still being created (or whose creation failed) is not visible: it may never be complete.
+  if (!record || record.creatingUntil) throw new BatchNotFoundError(batchId);
   return record;
 }
 

@@ -1,5 +1,6 @@
 // Trigger definitions of every function (queue, schedule, routes, auth): read by app.* registrations and the local host.
-import { names } from "./settings";
+import { limits } from "../renderer/limits";
+import { names, pipeline } from "./settings";
 
 /** host.json's `extensions.http.routePrefix` (the default); routes below are relative to it. */
 export const httpRoutePrefix = "api";
@@ -9,6 +10,8 @@ export type HttpTriggerDefinition = {
   methods: ("GET" | "POST" | "PUT")[];
   route: string;
   authLevel: "anonymous" | "function";
+  /** Largest request body the handler reads; the local host refuses more while reading (413). */
+  maxBodyBytes: number;
 };
 
 export const triggers = {
@@ -17,6 +20,11 @@ export const triggers = {
     queueName: names.renderQueue,
     /** App setting holding the connection (the identity form `<name>__accountName` works too). */
     connection: names.connectionSetting,
+    /**
+     * The handler gets the message's bytes, not text or parsed JSON: the worker decodes them itself
+     * (strict UTF-8, exact integers) and a refused message goes to the poison queue unchanged.
+     */
+    dataType: "binary",
   },
   pruneRenders: {
     kind: "timer",
@@ -24,15 +32,45 @@ export const triggers = {
     schedule: "%PRUNE_SCHEDULE%",
     scheduleSetting: "PRUNE_SCHEDULE",
   },
-  renderCardHttp: { kind: "http", methods: ["POST"], route: "render", authLevel: "function" },
-  createBatch: { kind: "http", methods: ["POST"], route: "batches", authLevel: "function" },
-  getBatch: { kind: "http", methods: ["GET"], route: "batches/{id}", authLevel: "function" },
+  renderCardHttp: {
+    kind: "http",
+    methods: ["POST"],
+    route: "render",
+    authLevel: "function",
+    maxBodyBytes: pipeline.maxRequestBytes,
+  },
+  createBatch: {
+    kind: "http",
+    methods: ["POST"],
+    route: "batches",
+    authLevel: "function",
+    maxBodyBytes: pipeline.maxRequestBytes,
+  },
+  getBatch: {
+    kind: "http",
+    methods: ["GET"],
+    route: "batches/{id}",
+    authLevel: "function",
+    maxBodyBytes: pipeline.maxRequestBytes,
+  },
   /** `{*name}` (catch-all): asset names may hold "/", e.g. PUT /api/assets/brand/logo.png. */
-  putAsset: { kind: "http", methods: ["PUT"], route: "assets/{*name}", authLevel: "function" },
-  health: { kind: "http", methods: ["GET"], route: "health", authLevel: "anonymous" },
+  putAsset: {
+    kind: "http",
+    methods: ["PUT"],
+    route: "assets/{*name}",
+    authLevel: "function",
+    maxBodyBytes: limits.maxAssetBytes,
+  },
+  health: {
+    kind: "http",
+    methods: ["GET"],
+    route: "health",
+    authLevel: "anonymous",
+    maxBodyBytes: pipeline.maxRequestBytes,
+  },
 } as const satisfies Record<
   string,
-  | { kind: "storageQueue"; queueName: string; connection: string }
+  | { kind: "storageQueue"; queueName: string; connection: string; dataType?: "binary" }
   | { kind: "timer"; schedule: string; scheduleSetting: string }
   | HttpTriggerDefinition
 >;

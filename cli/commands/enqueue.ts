@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
+  AssetChangedError,
   assetFieldsOf,
   checkAssetBytes,
   InvalidAssetError,
@@ -23,6 +24,10 @@ export interface AssetUpload {
   uploaded: string[];
   /** Of `uploaded`, those storage already held byte for byte: nothing was written. */
   unchanged: string[];
+  /** Of `uploaded`, names under which storage held other bytes: replaced (batches queued before keep their pinned version). */
+  replaced: string[];
+  /** ETag of each uploaded name's stored version: the batch pins exactly these. */
+  etags: Map<string, string>;
   /** Names with no local file: the batch uses the asset already in storage (enqueue fails if there is none). */
   missing: string[];
 }
@@ -36,7 +41,10 @@ export interface EnqueueResult extends EnqueuedBatch {
  * Asset names in specs resolve relative to the batch file's folder (as `cardpress render` does);
  * each is uploaded under its name, so the worker's lookup by name finds it. Every local file is
  * checked as the worker would (size, format, a complete decode) before anything is uploaded: a
- * bad one is a UserError naming the file. Unchanged assets are not written again.
+ * bad one is a UserError naming the file. Unchanged assets are not written again. A name that held
+ * other bytes is replaced, and said so: the assets namespace is shared, but every queued batch
+ * renders the version it pinned when it was created (jobs/batchCreation.ts), so replacing is safe
+ * for them; it changes what later batches naming the asset without a file get.
  */
 export async function uploadBatchAssets(
   storage: JobStorage,
@@ -80,11 +88,19 @@ export async function uploadBatchAssets(
       `${problems.length === 1 ? "an asset is" : `${problems.length} assets are`} not usable, nothing was uploaded or queued:\n  ${problems.join("\n  ")}\nreplace ${problems.length === 1 ? "it" : "them"} with a PNG, JPEG, WebP or GIF image`,
     );
   }
-  const upload: AssetUpload = { uploaded: [], unchanged: [], missing };
+  const upload: AssetUpload = {
+    uploaded: [],
+    unchanged: [],
+    replaced: [],
+    etags: new Map(),
+    missing,
+  };
   for (const { name, bytes, checked } of local) {
     const stored = await writeCheckedAsset(storage, name, bytes, checked);
     upload.uploaded.push(name);
+    upload.etags.set(name, stored.etag);
     if (stored.status === "unchanged") upload.unchanged.push(name);
+    if (stored.status === "replaced") upload.replaced.push(name);
   }
   return upload;
 }
@@ -115,10 +131,17 @@ export async function enqueueFile(storage: JobStorage, file: string): Promise<En
     const batch = await enqueueBatch(storage, batchFile, {
       settings: readSettings(),
       singleCardId,
+      // The batch pins the versions just uploaded, not whatever another writer put there since.
+      expectedAssets: assets.etags,
     });
     return { file, assets, ...batch };
   } catch (error) {
     if (error instanceof MissingAssetsError) throw missingAssetsError(error, file, baseDir);
+    if (error instanceof AssetChangedError) {
+      throw new UserError(
+        `${error.message}\nsomeone else is writing assets under the same ${error.assets.length === 1 ? "name" : "names"}; choose names of your own (e.g. a folder: brand-x/logo.png)`,
+      );
+    }
     throw error;
   }
 }
@@ -127,6 +150,11 @@ export function printEnqueued(result: EnqueueResult): void {
   for (const name of result.assets.missing) {
     note(
       `cardpress: asset ${name} has no file next to ${result.file}; using the one already in storage`,
+    );
+  }
+  for (const name of result.assets.replaced) {
+    note(
+      `cardpress: asset ${name} replaced other bytes stored under that name (batches queued before keep the version they pinned; later batches naming it get this file)`,
     );
   }
   for (const warning of result.warnings) note(`cardpress: warning: ${warning}`);

@@ -122,7 +122,8 @@ test("invalid items and a missing asset fail alone; valid items and a real asset
   await storage.assets.getBlockBlobClient("brand/logo.png").uploadData(await solidPng(64, 64));
   const oversized = Buffer.alloc(limits.maxAssetBytes + 1);
   await storage.assets.getBlockBlobClient("brand/huge.png").uploadData(oversized);
-  // Present at enqueue time (a batch naming absent assets is refused), deleted before rendering.
+  // Present at enqueue time (a batch naming absent assets is refused), deleted before rendering
+  // together with its snapshots, the version the batch pinned (tests/functions/pinnedAssets.test.ts).
   const goneLater = storage.assets.getBlockBlobClient("brand/nope.png");
   await goneLater.uploadData(await solidPng(8, 8));
   const created = await postBatch({
@@ -139,7 +140,7 @@ test("invalid items and a missing asset fail alone; valid items and a real asset
   expect(created.status).toBe(202);
   expect(created.jsonBody).toMatchObject({ total: 6, accepted: 4 });
   const batchId = created.jsonBody.batchId as string;
-  await goneLater.delete();
+  await goneLater.delete({ deleteSnapshots: "include" });
   const report = await drainQueue(storage, renderBatch);
   expect(report.logs.filter((line) => line.level !== "information")).toEqual([]);
   const status = await statusOf(batchId);
@@ -157,15 +158,16 @@ test("invalid items and a missing asset fail alone; valid items and a real asset
     // Where the card names it and where the worker looked.
     error: {
       code: "asset",
-      message:
-        'items[3].logo "brand/nope.png": not found (no blob "brand/nope.png" in container "assets")',
+      message: expect.stringMatching(
+        /^items\[3\]\.logo "brand\/nope\.png": the version of blob "brand\/nope\.png" in container "assets" pinned when the batch was created \(snapshot [^)]+\) no longer exists$/,
+      ),
     },
   });
   expect(byId.get("huge-background")).toMatchObject({
     status: "failed",
     error: { code: "asset", message: expect.stringContaining("expected at most 10,485,760") },
   });
-  expect(byId.get("item-5")).toMatchObject({ status: "failed", error: { code: "invalid_spec" } });
+  expect(byId.get("items[5]")).toMatchObject({ status: "failed", error: { code: "invalid_spec" } });
 });
 
 test("a chunk over the queue limit travels as a claim check in the jobs container", async () => {
