@@ -1,4 +1,5 @@
 // Load: 2,000 mixed cards in 8 batches through the local stack (npm start's process), checked for losses and duplicates, with RSS.
+import { numberOption } from "./options";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,12 +24,7 @@ class LoadBenchError extends Error {
   override name = "LoadBenchError";
 }
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at > 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new LoadBenchError(`--${name} needs a number`);
-  return value;
-}
+const option = (name: string, fallback: number) => numberOption(name, fallback, LoadBenchError);
 
 const json = process.argv.includes("--json");
 const batches = option("batches", 8);

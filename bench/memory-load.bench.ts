@@ -1,4 +1,5 @@
 // Memory under heavy valid load: the local stack's worker RSS (peak, idle vs warm) and health-check latency while saturated.
+import { numberOption } from "./options";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,14 +21,8 @@ class MemoryLoadBenchError extends Error {
   override name = "MemoryLoadBenchError";
 }
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at > 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new MemoryLoadBenchError(`--${name} needs a number`);
-  }
-  return value;
-}
+const option = (name: string, fallback: number) =>
+  numberOption(name, fallback, MemoryLoadBenchError);
 
 const json = process.argv.includes("--json");
 /** Concurrent POST /api/render of ordinary cards (1200×630 PNG). */

@@ -1,6 +1,7 @@
 // Bounds the memory all renders of one process hold at once: a weighted semaphore over estimated bytes, and an admission limit.
 import type { CardSpec, ImageFormat } from "../renderer/spec/schema";
 import { sizePresets } from "../renderer/spec/sizes";
+import { yieldToEventLoop } from "./concurrency";
 import { settingDefinitions, type Settings } from "./settings";
 
 const MiB = 1024 * 1024;
@@ -80,6 +81,10 @@ export class RenderGate {
     const weight = Math.max(0, Math.min(costBytes, this.#budget));
     await this.#acquire(weight);
     try {
+      // A release resolves the next waiter inside the releasing card's microtasks: without a turn
+      // of the event loop here, several synchronous draws ran back to back and held HTTP, health
+      // checks and lease renewals for seconds (bench:memory-load's eventLoopMaxMs: 2.2 s).
+      await yieldToEventLoop();
       return await work();
     } finally {
       this.#release(weight);

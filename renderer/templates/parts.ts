@@ -293,7 +293,12 @@ export function drawImageCover(scene: Scene, image: DrawableImage, rect: Rect, r
   if (radius > 0) context.roundRect(rect.x, rect.y, rect.width, rect.height, radius);
   else context.rect(rect.x, rect.y, rect.width, rect.height);
   context.clip();
-  context.imageSmoothingEnabled = true;
+  // An image decoded at the box's device size (decodedSizeFor) is copied, not resampled: the
+  // high-quality filter costs a bicubic kernel per output pixel on the event loop.
+  const copiesPixels =
+    Math.abs(image.width - rect.width * scene.scale) <= 1 &&
+    Math.abs(image.height - rect.height * scene.scale) <= 1;
+  context.imageSmoothingEnabled = !copiesPixels;
   context.imageSmoothingQuality = "high";
   scene.engine.drawImage(
     context,

@@ -6,17 +6,9 @@ import { AssetError } from "../../renderer/errors";
 import { limits } from "../../renderer/limits";
 import { renderCard } from "../../renderer/render";
 import { parseCardSpec } from "../../renderer/spec/validate";
+import { pngChunk } from "../support/pngChunk";
 
 const logo = fs.readFileSync(path.join(__dirname, "..", "..", "examples", "assets", "logo.png"));
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
 
 /** A tiny PNG whose header declares a huge image (a decompression bomb's shape). */
 function bombPng(width: number, height: number): Buffer {
@@ -26,9 +18,9 @@ function bombPng(width: number, height: number): Buffer {
   header.set([8, 2, 0, 0, 0], 8);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", zlib.deflateSync(Buffer.alloc(1024))),
-    chunk("IEND", Buffer.alloc(0)),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", zlib.deflateSync(Buffer.alloc(1024))),
+    pngChunk("IEND", Buffer.alloc(0)),
   ]);
 }
 
