@@ -23,6 +23,12 @@ const heavy = { title: "Heavy", size: { width: 2048, height: 1536 }, format: "pn
 const light = { title: "Light", size: { width: 300, height: 150 }, format: "png" } as const;
 
 describe("RenderGate (weighted by estimated bytes)", () => {
+  // The gate gives the event loop a turn (setImmediate) before a render starts, queued a microtask
+  // after run() returns: two turns here see every render the gate has started.
+  const afterGateTurn = async () => {
+    await new Promise(setImmediate);
+    await new Promise(setImmediate);
+  };
   const deferred = () => {
     let resolve!: () => void;
     const promise = new Promise<void>((done) => (resolve = done));
@@ -39,7 +45,7 @@ describe("RenderGate (weighted by estimated bytes)", () => {
         await holds[index]?.promise;
       }),
     );
-    await Promise.resolve();
+    await afterGateTurn();
     expect(started).toEqual([0, 1]);
     expect(gate.snapshot()).toMatchObject({ inFlightBytes: 80, running: 2, waiting: 2 });
     holds[0]?.resolve();
@@ -70,7 +76,7 @@ describe("RenderGate (weighted by estimated bytes)", () => {
       gate.run(60, async () => void order.push("heavy")),
       gate.run(10, async () => void order.push("light")),
     ];
-    await Promise.resolve();
+    await afterGateTurn();
     expect(order).toEqual(["a"]);
     first.resolve();
     await Promise.all(runs);
@@ -86,7 +92,7 @@ describe("RenderGate (weighted by estimated bytes)", () => {
       await hold.promise;
     });
     const huge = gate.run(1_000, async () => void order.push("huge"));
-    await Promise.resolve();
+    await afterGateTurn();
     expect(order).toEqual(["small"]);
     hold.resolve();
     await Promise.all([small, huge]);

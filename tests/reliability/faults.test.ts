@@ -229,7 +229,12 @@ test("Azurite stopped mid-batch and started again on the same ports and data: th
     chunkLines(worker.output.slice(linesAtRestart), batch.batchId).rendered.length > 0
       ? Date.now()
       : undefined,
-  );
+  ).catch((error: unknown) => {
+    // Failed once in a loaded full run and never alone: say what the worker was doing.
+    throw new Error(
+      `${String(error)}; the worker's output since storage came back:\n${worker.output.slice(linesAtRestart).slice(-40).join("\n")}`,
+    );
+  });
   // Work resumes within seconds of storage coming back (before the fix: 10 s here, up to 40 s).
   expect(resumedAt - restartedAt).toBeLessThan(7_000);
   const final = await finished(storage, batch.batchId);
