@@ -4,11 +4,7 @@ import { Readable } from "node:stream";
 import type { BlobClient } from "@azure/storage-blob";
 import { AssetError } from "../renderer/errors";
 import { limits } from "../renderer/limits";
-import {
-  acceptedAssetFormats,
-  decodeAssetPixels,
-  type AssetFormat,
-} from "../renderer/paint/images";
+import { acceptedAssetFormats, checkAssetImage, type AssetFormat } from "../renderer/paint/images";
 import type { AssetBytes } from "../renderer/render";
 import { assetName, type CardSpec } from "../renderer/spec/schema";
 import { formatPath } from "../renderer/spec/validate";
@@ -101,7 +97,9 @@ export async function checkAssetBytes(
 ): Promise<CheckedAsset> {
   let decoded;
   try {
-    decoded = await decodeAssetPixels("asset", asset, bytes);
+    // Decoded completely (a truncated file fails) but kept as one pixel: an upload of a 5000² PNG
+    // no longer holds ~95 MiB of pixels while it is checked.
+    decoded = await checkAssetImage("asset", asset, bytes);
   } catch (error) {
     if (error instanceof AssetError) throw new InvalidAssetError(asset, error.message);
     throw error;
