@@ -1,4 +1,4 @@
-// Azurite's loss window after kill -9 (time from a write's acknowledgement to its metadata on disk) and what write-through costs, as shipped vs cardpress's Azurite.
+// Azurite's loss window after kill -9: time from a write's acknowledgement to its metadata on disk, and upload latency and rate.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -10,7 +10,8 @@ import { percentile } from "./stats";
 /*
  * npx tsx bench/durability.bench.ts [--prefill 2000] [--json]
  * "as shipped" runs Azurite's own entry (LokiJS autosave every 5 s); "cardpress" runs it the way the
- * local stack does (cli/local/azuriteBootstrap.ts: a response waits for the save of what it changed).
+ * local stack does (cli/local/azuriteBootstrap.ts). Since the write-through bootstrap was removed
+ * (docs/local.md, "Durability figures") the two should measure the same: the row pair shows it.
  */
 const json = process.argv.includes("--json");
 const prefillArg = process.argv.indexOf("--prefill");
