@@ -11,7 +11,7 @@ import { AdmissionLimit, sharedRenderGate } from "../jobs/renderGate";
 import { renderSingleCard } from "../jobs/renderOne";
 import { pipeline, readSettings } from "../jobs/settings";
 import { openStorage } from "../jobs/storage";
-import { batchStatusPath, triggers } from "../jobs/triggers";
+import { createBatchPath, triggers } from "../jobs/triggers";
 
 /** Synchronous renders this instance holds (reading, waiting for memory, rendering). */
 const admitted = new AdmissionLimit();
@@ -21,7 +21,7 @@ function busy(limit: number): HttpResponseInit {
   const body: ErrorBody = {
     error: {
       code: "too_many_requests",
-      message: `this instance already holds ${limit} synchronous renders (RENDER_HTTP_MAX_PENDING); retry after ${pipeline.renderRetryAfterSeconds} s, or send many cards at once to POST ${batchStatusPath("").replace(/\/$/, "")}`,
+      message: `this instance already holds ${limit} synchronous renders (RENDER_HTTP_MAX_PENDING); retry after ${pipeline.renderRetryAfterSeconds} s, or send many cards at once to POST ${createBatchPath()}`,
     },
   };
   return {

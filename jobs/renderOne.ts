@@ -4,7 +4,7 @@ import { isBatchFile, parseCardSpec } from "../renderer/spec/validate";
 import { createAssetLoader } from "./assets";
 import { RequestBodyError } from "./httpErrors";
 import { renderCost, sharedRenderGate, type RenderGate } from "./renderGate";
-import { batchStatusPath } from "./triggers";
+import { createBatchPath } from "./triggers";
 import type { JobStorage } from "./storage";
 
 /**
@@ -18,7 +18,7 @@ export async function renderSingleCard(
 ): Promise<RenderedCard> {
   if (isBatchFile(json)) {
     throw new RequestBodyError(
-      `expected one card spec, received a batch file (with "items"); POST it to ${batchStatusPath("").replace(/\/$/, "")} instead`,
+      `expected one card spec, received a batch file (with "items"); POST it to ${createBatchPath()} instead`,
     );
   }
   const spec = parseCardSpec(json);

@@ -77,6 +77,11 @@ export const triggers = {
 
 export type FunctionName = keyof typeof triggers;
 
+/** The public path batches are created at, `/api/batches` (createBatch.route). */
+export function createBatchPath(): string {
+  return `/${httpRoutePrefix}/${triggers.createBatch.route}`;
+}
+
 /** The public path of a batch's status, e.g. `/api/batches/<id>` (matches `getBatch.route`). */
 export function batchStatusPath(batchId: string): string {
   return `/${httpRoutePrefix}/${triggers.getBatch.route.replace("{id}", encodeURIComponent(batchId))}`;
