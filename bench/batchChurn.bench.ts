@@ -1,9 +1,9 @@
 // Batch churn: batches/s created through enqueueBatch and deleted by pruneExpiredBatches (Azurite).
-import { startAzurite } from "../cli/local/azurite";
+import { startAzurite } from "../local/azurite";
 import { mapWithLimit } from "../jobs/concurrency";
 import { enqueueBatch } from "../jobs/enqueue";
 import { pruneExpiredBatches } from "../jobs/prune";
-import { readSettings } from "../jobs/settings";
+import { readSettings } from "../settings";
 import { connectStorage, ensureStorageResources } from "../jobs/storage";
 
 const json = process.argv.includes("--json");

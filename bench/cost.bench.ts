@@ -5,7 +5,7 @@ import { estimateRenderMs } from "../renderer/spec/cost";
 import { limits } from "../renderer/limits";
 import { cardSpecSchema, type CardSpec, type ImageFormat } from "../renderer/spec/schema";
 import { parseCardSpec } from "../renderer/spec/validate";
-import { standardAssets, standardCard } from "./standard-card";
+import { standardAssets, standardCard } from "./standardCard";
 
 // `--quick`: the two smaller sizes only; `--no-chunk`: skip the worst chunk (about 2.5 min of CPU);
 // `--size 4096x4096`, `--format avif`: only those rows of the grid.
@@ -46,7 +46,7 @@ const pad = (value: string | number, width: number) => String(value).padStart(wi
 
 async function main(): Promise<void> {
   for (let index = 0; index < 3; index++) await renderCard(parseCardSpec(standardCard), assets);
-  console.log("standard card (bench/standard-card.ts), one at a time; ms of CPU and wall time");
+  console.log("standard card (bench/standardCard.ts), one at a time; ms of CPU and wall time");
   console.log(
     `${"size".padEnd(10)} ${"format".padEnd(6)} ${pad("quality", 7)} ${pad("estimate", 9)} ${pad("cpu", 7)} ${pad("cpu/est", 7)} ${pad("wall", 7)}`,
   );

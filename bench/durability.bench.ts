@@ -4,13 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
-import { connectionStringFor, startAzurite } from "../cli/local/azurite";
+import { connectionStringFor, startAzurite } from "../local/azurite";
 import { percentile } from "./stats";
 
 /*
  * npx tsx bench/durability.bench.ts [--prefill 2000] [--json]
  * "as shipped" runs Azurite's own entry (LokiJS autosave every 5 s); "cardpress" runs it the way the
- * local stack does (cli/local/azuriteBootstrap.ts). Since the write-through bootstrap was removed
+ * local stack does (local/azuriteBootstrap.ts). Since the write-through bootstrap was removed
  * (docs/local.md, "Durability figures") the two should measure the same: the row pair shows it.
  */
 const json = process.argv.includes("--json");

@@ -7,7 +7,7 @@ import { blobNames } from "../jobs/layout";
 import { readJsonBlob } from "../jobs/blobJson";
 import { enqueueBatch } from "../jobs/enqueue";
 import { chunkResultSchema, type ChunkResult } from "../jobs/protocol";
-import { readSettings, type Settings } from "../jobs/settings";
+import { readSettings, type Settings } from "../settings";
 import { connectStorage, type JobStorage } from "../jobs/storage";
 import { getBatchStatus } from "../jobs/status";
 import {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { enqueueBatch } from "../jobs/enqueue";
-import { readSettings, type Settings } from "../jobs/settings";
+import { readSettings, type Settings } from "../settings";
 import { getBatchStatus } from "../jobs/status";
 import { connectStorage, type JobStorage } from "../jobs/storage";
 import {

@@ -8,7 +8,7 @@ import vm from "node:vm";
 import { renderCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
 import type { CardSpecInput, TemplateName } from "../renderer/spec/schema";
-import { standardAssets, standardCard } from "./standard-card";
+import { standardAssets, standardCard } from "./standardCard";
 
 const json = process.argv.includes("--json");
 const cards = 20;

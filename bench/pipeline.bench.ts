@@ -2,14 +2,14 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startAzurite } from "../cli/local/azurite";
+import { startAzurite } from "../local/azurite";
 import { renderBatch } from "../functions/renderBatch";
 import { InvocationContext } from "@azure/functions";
 import { enqueueBatch } from "../jobs/enqueue";
-import { names, readSettings } from "../jobs/settings";
+import { names, readSettings } from "../settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../jobs/storage";
 import { getBatchStatus } from "../jobs/status";
-import { standardAssets, standardCard } from "./standard-card";
+import { standardAssets, standardCard } from "./standardCard";
 import { median } from "./stats";
 import { standardCardsPerSecond } from "./throughput";
 
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     const figures = {
       cards,
       rounds,
-      card: "bench/standard-card.ts (1200×630 PNG, gradient, logo)",
+      card: "bench/standardCard.ts (1200×630 PNG, gradient, logo)",
       chunkSize: settings.CHUNK_SIZE,
       renderConcurrency: settings.RENDER_CONCURRENCY,
       messagesInFlight,

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { renderCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
-import { standardAssets, standardCard } from "./standard-card";
+import { standardAssets, standardCard } from "./standardCard";
 import { median } from "./stats";
 import { standardCardsPerSecond } from "./throughput";
 

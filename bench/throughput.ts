@@ -2,7 +2,7 @@
 import { mapWithLimit } from "../jobs/concurrency";
 import { renderCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
-import { standardAssets, standardCard } from "./standard-card";
+import { standardAssets, standardCard } from "./standardCard";
 
 /** Cards per second for `count` standard cards with `inFlight` renders going (yielding between cards). */
 export async function standardCardsPerSecond(count: number, inFlight: number): Promise<number> {

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { drawCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
 import { median } from "./stats";
-import { worstCaseCard, worstCaseScripts, type WorstCaseScript } from "./worst-case-cards";
+import { worstCaseCard, worstCaseScripts, type WorstCaseScript } from "./worstCaseCards";
 
 /** The default size and the largest output the limits allow (4096 × 4096 = limits.maxOutputPixels). */
 const sizes = {

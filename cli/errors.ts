@@ -6,8 +6,8 @@ import {
   StorageConfigError,
   TransientStorageError,
 } from "../jobs/errors";
-import { SettingsError } from "../jobs/settings";
-import { exitCodes, UserError } from "./exit-codes";
+import { SettingsError } from "../settings";
+import { exitCodes, UserError } from "./exitCodes";
 
 export function toUserError(error: unknown): unknown {
   if (error instanceof UserError) return error;

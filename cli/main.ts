@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { exitCodes, UserError } from "./exit-codes";
+import { exitCodes, UserError } from "./exitCodes";
 import { registerStorageCommands } from "./commands/register";
 import { packageRoot } from "./paths";
 

@@ -6,12 +6,12 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import { enqueueBatch } from "../jobs/enqueue";
-import { readJsonBody } from "../jobs/httpBody";
-import { errorResponse } from "../jobs/httpErrors";
+import { readJsonBody } from "./host/httpBody";
+import { errorResponse } from "./host/httpErrors";
 import { idempotencyKeyHeader } from "../jobs/idempotency";
-import { readSettings } from "../jobs/settings";
+import { readSettings } from "../settings";
 import { openStorage } from "../jobs/storage";
-import { batchStatusPath, triggers } from "../jobs/triggers";
+import { batchStatusPath, triggers } from "./host/triggers";
 
 export async function createBatch(
   request: HttpRequest,

@@ -5,11 +5,11 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from "@azure/functions";
-import { errorResponse } from "../jobs/httpErrors";
-import { readSettings } from "../jobs/settings";
+import { errorResponse } from "./host/httpErrors";
+import { readSettings } from "../settings";
 import { getBatchStatus } from "../jobs/status";
 import { openStorage } from "../jobs/storage";
-import { triggers } from "../jobs/triggers";
+import { triggers } from "./host/triggers";
 
 export async function getBatch(
   request: HttpRequest,

@@ -9,7 +9,7 @@ import { describeStorageError } from "../jobs/errors";
 import { eventLoopDelay } from "../jobs/eventLoopDelay";
 import { checkStorageHealth } from "../jobs/health";
 import { openStorage } from "../jobs/storage";
-import { triggers } from "../jobs/triggers";
+import { triggers } from "./host/triggers";
 
 export async function health(
   _request: HttpRequest,

@@ -1,9 +1,9 @@
 // Timer trigger: deletes batches past their retention (bounded per run; the next run continues).
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { pruneExpiredBatches } from "../jobs/prune";
-import { readSettings } from "../jobs/settings";
+import { readSettings } from "../settings";
 import { openStorage } from "../jobs/storage";
-import { triggers } from "../jobs/triggers";
+import { triggers } from "./host/triggers";
 
 const prunedBatchesLoggedByName = 20;
 

@@ -6,10 +6,10 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import { assetContentTypes, checkAssetName, storeAsset } from "../jobs/assets";
-import { readBinaryBody } from "../jobs/httpBody";
-import { errorResponse } from "../jobs/httpErrors";
+import { readBinaryBody } from "./host/httpBody";
+import { errorResponse } from "./host/httpErrors";
 import { openStorage } from "../jobs/storage";
-import { triggers } from "../jobs/triggers";
+import { triggers } from "./host/triggers";
 import { limits } from "../renderer/limits";
 
 export async function putAsset(

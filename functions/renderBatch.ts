@@ -3,9 +3,9 @@ import { app, trigger, type InvocationContext } from "@azure/functions";
 import { processChunkMessage } from "../jobs/chunk";
 import { InvalidBlobNameError, RejectedMessageError } from "../jobs/errors";
 import { quarantineMessage } from "../jobs/poison";
-import { readSettings } from "../jobs/settings";
+import { readSettings } from "../settings";
 import { openStorage } from "../jobs/storage";
-import { triggers } from "../jobs/triggers";
+import { triggers } from "./host/triggers";
 
 /**
  * Delivered at least once. Card failures are recorded in the chunk's result; storage failures

@@ -5,13 +5,13 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from "@azure/functions";
-import { readJsonBody } from "../jobs/httpBody";
-import { errorResponse, type ErrorBody } from "../jobs/httpErrors";
+import { readJsonBody } from "./host/httpBody";
+import { errorResponse, type ErrorBody } from "./host/httpErrors";
 import { AdmissionLimit, sharedRenderGate } from "../jobs/renderGate";
-import { renderSingleCard } from "../jobs/renderOne";
-import { pipeline, readSettings } from "../jobs/settings";
+import { renderSingleCard } from "./host/renderOne";
+import { pipeline, readSettings } from "../settings";
 import { openStorage } from "../jobs/storage";
-import { createBatchPath, triggers } from "../jobs/triggers";
+import { createBatchPath, triggers } from "./host/triggers";
 
 /** Synchronous renders this instance holds (reading, waiting for memory, rendering). */
 const admitted = new AdmissionLimit();

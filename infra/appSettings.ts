@@ -1,8 +1,8 @@
 // The Function App's app settings, assembled in one place: host settings, identity-based storage, package URL, job settings.
-import { names, toAppSettings, workerProcessEnvironment, type Settings } from "../jobs/settings";
+import { names, toAppSettings, workerProcessEnvironment, type Settings } from "../settings";
 
 export interface AppSettingsInputs {
-  /** The job pipeline's settings (jobs/settings.ts) after the stack's overrides. */
+  /** The job pipeline's settings (settings/index.ts) after the stack's overrides. */
   settings: Settings;
   storageAccountName: string;
   /** Client id of the user-assigned identity the app uses for storage. */

@@ -1,7 +1,7 @@
 // Reads and validates the stack configuration once into a typed object; a bad value fails naming key, value and what is allowed.
 import path from "node:path";
 import type { z } from "zod";
-import { settingDefinitions, type SettingName, type Settings } from "../jobs/settings";
+import { settingDefinitions, type SettingName, type Settings } from "../settings";
 
 /** Where configuration comes from: a `pulumi.Config` in the program, a plain map in tests. */
 export interface ConfigSource {
@@ -17,7 +17,7 @@ export interface InfraConfig {
   softDeleteDays: number;
   /** Days the Log Analytics workspace keeps Application Insights data. */
   logRetentionDays: number;
-  /** The functions' app settings (jobs/settings.ts), with the stack's overrides applied. */
+  /** The functions' app settings (settings/index.ts), with the stack's overrides applied. */
   settings: Settings;
 }
 

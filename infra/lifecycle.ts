@@ -1,5 +1,5 @@
 // How long the storage lifecycle rule lets renders live: a backstop behind the prune timer, never ahead of it.
-import type { Settings } from "../jobs/settings";
+import type { Settings } from "../settings";
 
 /**
  * Days after which Azure deletes a render on its own: the longest a batch may legitimately keep

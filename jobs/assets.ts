@@ -11,7 +11,7 @@ import { formatPath } from "../renderer/spec/validate";
 import { isNotFound, isRestError, JobError, storageCall } from "./errors";
 import { mapWithLimit } from "./concurrency";
 import type { AssetPin } from "./protocol";
-import { names } from "./settings";
+import { names } from "../settings";
 import type { JobStorage } from "./storage";
 
 /** Content types the upload route accepts: exactly the formats the renderer decodes. */

@@ -12,7 +12,7 @@ import {
 } from "./idempotency";
 import { blobNames } from "./layout";
 import { batchRecordSchema, type BatchRecord, type InlineChunk } from "./protocol";
-import { names, pipeline, protocolVersion } from "./settings";
+import { names, pipeline, protocolVersion } from "../settings";
 import type { JobStorage } from "./storage";
 
 /** Expiry-marker metadata naming the batch's idempotency key (by hash), so the pruner deletes the key with the batch. */

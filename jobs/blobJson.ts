@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import type { BlobClient, ContainerClient } from "@azure/storage-blob";
 import type { z } from "zod";
 import { JobError, isNotFound, storageCall } from "./errors";
-import { pipeline } from "./settings";
+import { pipeline } from "../settings";
 
 /** A pipeline document in storage that does not match its schema (written by something else). */
 export class CorruptDocumentError extends JobError {

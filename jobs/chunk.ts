@@ -29,7 +29,7 @@ import {
   type InlineChunk,
   type ItemResult,
 } from "./protocol";
-import { names, pipeline, protocolVersion, readSettings, type Settings } from "./settings";
+import { names, pipeline, protocolVersion, readSettings, type Settings } from "../settings";
 import { specHash } from "./specHash";
 import type { JobStorage } from "./storage";
 

@@ -2,7 +2,7 @@
 import { CardpressError } from "../renderer/errors";
 import { describeMs, estimateRenderMs } from "../renderer/spec/cost";
 import type { CardSpec } from "../renderer/spec/schema";
-import { pipeline, type Settings } from "./settings";
+import { pipeline, type Settings } from "../settings";
 
 /** A card took longer than its deadline: a permanent per-item failure (`deadline_exceeded`). */
 export class CardDeadlineError extends CardpressError {

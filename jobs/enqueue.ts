@@ -16,7 +16,7 @@ import {
   type InlineChunk,
   type ItemError,
 } from "./protocol";
-import { maxQueueMessageBytes, pipeline, protocolVersion, type Settings } from "./settings";
+import { maxQueueMessageBytes, pipeline, protocolVersion, type Settings } from "../settings";
 import { specHash } from "./specHash";
 import type { JobStorage } from "./storage";
 

@@ -1,6 +1,6 @@
 // How long the event loop was blocked, in windows: what /api/health reports so a stall is told apart from slow storage.
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
-import { pipeline } from "./settings";
+import { pipeline } from "../settings";
 
 export interface EventLoopDelayReport {
   /** Length of a window; `current` covers at most this much time, `previous` exactly this. */

@@ -1,5 +1,5 @@
 // When a batch stops being rendered: shortly before its expiry, so no write can outlive the pruning.
-import { pipeline } from "./settings";
+import { pipeline } from "../settings";
 
 /**
  * The last moment a chunk of a batch expiring at `expiresAt` may start. A chunk delivered later

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { JobError, isNotFound, isRestError, storageCall } from "./errors";
 import { blobNames } from "./layout";
-import { names, pipeline, protocolVersion } from "./settings";
+import { names, pipeline, protocolVersion } from "../settings";
 import type { JobStorage } from "./storage";
 
 /** HTTP header carrying the key (the IETF httpapi draft's name, as Stripe and others use it). */

@@ -1,6 +1,6 @@
 // Moving a message no retry can fix straight to the poison queue, as the bytes that were received.
 import { storageCall } from "./errors";
-import { names } from "./settings";
+import { names } from "../settings";
 import type { JobStorage } from "./storage";
 
 /**

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { limits } from "../renderer/limits";
 import { UndecodableMessageError, UntrustedMessageError } from "./errors";
 import { blobNames, isBatchId, isChunkNumber, isItemId, maxChunkNumber } from "./layout";
-import { maxChunkSize, protocolVersion } from "./settings";
+import { maxChunkSize, protocolVersion } from "../settings";
 import { specHash } from "./specHash";
 
 const version = z.literal(protocolVersion);

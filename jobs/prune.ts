@@ -8,7 +8,7 @@ import { storageCall } from "./errors";
 import { deleteIdempotencyRecord } from "./idempotency";
 import { blobNames, parseExpiryMarker } from "./layout";
 import { batchRecordSchema, type BatchRecord } from "./protocol";
-import { pipeline } from "./settings";
+import { pipeline } from "../settings";
 import type { JobStorage } from "./storage";
 
 export interface PrunedBatch {

@@ -2,7 +2,7 @@
 import type { CardSpec, ImageFormat } from "../renderer/spec/schema";
 import { sizePresets } from "../renderer/spec/sizes";
 import { yieldToEventLoop } from "./concurrency";
-import { settingDefinitions, type Settings } from "./settings";
+import { settingDefinitions, type Settings } from "../settings";
 
 const MiB = 1024 * 1024;
 

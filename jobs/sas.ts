@@ -6,7 +6,7 @@ import {
   type UserDelegationKey,
 } from "@azure/storage-blob";
 import { storageCall } from "./errors";
-import { pipeline, type Settings } from "./settings";
+import { pipeline, type Settings } from "../settings";
 import type { JobStorage } from "./storage";
 
 export interface SasWindow {

@@ -12,7 +12,7 @@ import {
   type ItemError,
 } from "./protocol";
 import { createReadUrlSigner, sasWindow, type SasLimits } from "./sas";
-import type { Settings } from "./settings";
+import type { Settings } from "../settings";
 import type { JobStorage } from "./storage";
 
 export type ItemStatus =

@@ -4,7 +4,7 @@ import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { QueueServiceClient, type QueueClient } from "@azure/storage-queue";
 import { StorageConfigError, storageCall } from "./errors";
 import { AppServiceManagedIdentityCredential } from "./managedIdentity";
-import { names, pipeline } from "./settings";
+import { names, pipeline } from "../settings";
 
 /** How to reach the storage account: a connection string (account key) or an Entra identity. */
 export type StorageConnection =

@@ -1,8 +1,8 @@
-// Writes renderer/fonts/shipped-coverage.ts from the shipped fonts' cmaps (a test checks the committed file is current).
+// Writes renderer/fonts/shippedCoverage.ts from the shipped fonts' cmaps (a test checks the committed file is current).
 import fs from "node:fs";
 import path from "node:path";
 import * as prettier from "prettier";
-import { readShippedCoverage, shippedCoverageSource } from "../renderer/fonts/coverage-index";
+import { readShippedCoverage, shippedCoverageSource } from "../renderer/fonts/coverageIndex";
 
 async function main(): Promise<void> {
   const file = path.join(__dirname, "..", "renderer", "fonts", "shipped-coverage.ts");

@@ -1,12 +1,12 @@
 // `cardpress demo` (npm run demo): local stack, enqueue the example batch, wait, download, contact sheet, stop.
 import path from "node:path";
-import { names } from "../../jobs/settings";
+import { names } from "../../settings";
 import { connectStorage } from "../../jobs/storage";
 import { warningLines } from "../cardWarnings";
 import { writeContactSheet } from "../contactSheet";
-import { batchExitCode } from "../exit-codes";
-import { consoleLogHandler } from "../local/functionsHost";
-import { startLocalStack } from "../local/stack";
+import { batchExitCode } from "../exitCodes";
+import { consoleLogHandler } from "../../local/functionsHost";
+import { startLocalStack } from "../../local/stack";
 import { note, printJson } from "../output";
 import { packageRoot } from "../paths";
 import { downloadBatch, type DownloadResult } from "./download";

@@ -3,12 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { mapWithLimit } from "../../jobs/concurrency";
 import { downloadOutput } from "../../jobs/download";
-import { readSettings } from "../../jobs/settings";
+import { readSettings } from "../../settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { warningLines } from "../cardWarnings";
 import { openCliStorage } from "../connection";
-import { deliveryExitCode } from "../exit-codes";
+import { deliveryExitCode } from "../exitCodes";
 import { printJson } from "../output";
 import type { CommonOptions } from "./options";
 

@@ -11,11 +11,11 @@ import {
   type CheckedAsset,
 } from "../../jobs/assets";
 import { enqueueBatch, type EnqueuedBatch } from "../../jobs/enqueue";
-import { names, readSettings } from "../../jobs/settings";
+import { names, readSettings } from "../../settings";
 import { ensureStorageResources, type JobStorage } from "../../jobs/storage";
 import { limits } from "../../renderer/limits";
 import { parseBatchFile } from "../../renderer/spec/validate";
-import { UserError } from "../exit-codes";
+import { UserError } from "../exitCodes";
 import { note } from "../output";
 import { readJsonFile } from "./render";
 

@@ -69,7 +69,7 @@ export function registerStorageCommands(program: Command): void {
           { progressMode, waitForBatch },
         ] = await Promise.all([
           import("../connection"),
-          import("../exit-codes"),
+          import("../exitCodes"),
           import("../output"),
           import("./download"),
           import("./enqueue"),

@@ -4,7 +4,7 @@ import path from "node:path";
 import { mapWithLimit } from "../../jobs/concurrency";
 import { AssetError, isPermanentRenderError, SpecValidationError } from "../../renderer/errors";
 import { renderCard } from "../../renderer/render";
-import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/json-text";
+import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/jsonText";
 import { cardId, type CardSpec } from "../../renderer/spec/schema";
 import {
   formatPath,
@@ -13,7 +13,7 @@ import {
   parseCardSpec,
 } from "../../renderer/spec/validate";
 import { warningLines } from "../cardWarnings";
-import { exitCodes, UserError } from "../exit-codes";
+import { exitCodes, UserError } from "../exitCodes";
 
 export interface RenderCommandOptions {
   outDir: string;

@@ -1,10 +1,10 @@
 // `cardpress start` (npm start): runs the local stack in the foreground until Ctrl-C.
-import { triggers } from "../../jobs/triggers";
-import { DataFolderInUseError } from "../local/dataFolderLock";
-import type { LocalStack } from "../local/stack";
-import { readStackFile, stackFilePath, stateDirVariable } from "../local/stackFile";
-import { exitCodes, UserError } from "../exit-codes";
-import { isSupervisedStackProcess, superviseStackProcess } from "../local/supervisor";
+import { triggers } from "../../functions/host/triggers";
+import { DataFolderInUseError } from "../../local/dataFolderLock";
+import type { LocalStack } from "../../local/stack";
+import { readStackFile, stackFilePath, stateDirVariable } from "../../local/stackFile";
+import { exitCodes, UserError } from "../exitCodes";
+import { isSupervisedStackProcess, superviseStackProcess } from "../../local/supervisor";
 import { note, printJson } from "../output";
 import { stateDir } from "../paths";
 
@@ -55,7 +55,7 @@ export async function runLocalStack(options: StartOptions): Promise<number> {
   }
   if (!isSupervisedStackProcess()) return superviseStackProcess();
   // Loaded here, not at the top: the supervising process never runs the stack.
-  const { startLocalStack } = await import("../local/stack");
+  const { startLocalStack } = await import("../../local/stack");
   const stack = await startLocalStack({
     inMemory: Boolean(options.inMemory),
     ...(options.location ? { location: options.location } : {}),

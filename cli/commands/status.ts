@@ -1,10 +1,10 @@
 // `cardpress status <batchId>`: a batch's progress and per-card state.
-import { readSettings } from "../../jobs/settings";
+import { readSettings } from "../../settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { warningLines } from "../cardWarnings";
 import { openCliStorage } from "../connection";
-import { batchExitCode } from "../exit-codes";
+import { batchExitCode } from "../exitCodes";
 import { printJson } from "../output";
 import type { CommonOptions } from "./options";
 

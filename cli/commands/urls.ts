@@ -1,10 +1,10 @@
 // `cardpress urls <batchId> [--ttl 2h]`: fresh read-only SAS URLs for a batch's finished cards.
-import { pipeline, readSettings } from "../../jobs/settings";
+import { pipeline, readSettings } from "../../settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { openCliStorage } from "../connection";
 import { formatDuration } from "../duration";
-import { deliveryExitCode, exitCodes, UserError } from "../exit-codes";
+import { deliveryExitCode, exitCodes, UserError } from "../exitCodes";
 import { note, printJson } from "../output";
 import type { CommonOptions } from "./options";
 

@@ -3,7 +3,7 @@ import { SingleBar, Presets } from "cli-progress";
 import type { BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { openCliStorage } from "../connection";
-import { exitCodes, UserError } from "../exit-codes";
+import { exitCodes, UserError } from "../exitCodes";
 import { note } from "../output";
 import type { CommonOptions } from "./options";
 import { readStatus, reportStatus, summarize } from "./status";

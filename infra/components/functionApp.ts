@@ -1,7 +1,7 @@
 // The Function App on Linux Consumption (Y1): identity and its storage roles, plan, package blob, site, trigger sync, host key.
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import type { Settings } from "../../jobs/settings";
+import type { Settings } from "../../settings";
 import { functionAppSettings } from "../appSettings";
 import { countFunctionEntryPoints, hashPackageFolder, packageBlobName } from "../deploymentPackage";
 import { roleDefinitionId, storageRoles } from "../roles";

@@ -1,7 +1,7 @@
 // The storage account of cardpress, hardened: private containers for renders, jobs, assets and packages; the job queues; a lifecycle backstop.
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { names } from "../../jobs/settings";
+import { names } from "../../settings";
 
 export interface RenderStorageArgs {
   resourceGroupName: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 // Chooses the canvas engine: @napi-rs/canvas unless CARDPRESS_ENGINE asks for skia-canvas.
 import { EngineUnavailableError } from "../errors";
 import { createNapiEngine } from "./napi";
-import { createSkiaCanvasEngine } from "./skia-canvas";
+import { createSkiaCanvasEngine } from "./skiaCanvas";
 import type { CanvasEngine } from "./types";
 
 export const engineSetting = "CARDPRESS_ENGINE";

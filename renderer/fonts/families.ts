@@ -6,10 +6,10 @@ import {
   intersectRanges,
   parseUnicodeRange,
   type CodePointRanges,
-} from "./code-point-ranges";
+} from "./codePointRanges";
 import { fallbackFonts, primaryFonts, type FontFamilyEntry } from "./catalog";
-import { fontFileCodePoints } from "./font-cmap";
-import { shippedCoverage } from "./shipped-coverage";
+import { fontFileCodePoints } from "./fontCmap";
+import { shippedCoverage } from "./shippedCoverage";
 
 export interface Subset {
   /** File stem such as `noto-sans-sc-4` or `inter-latin`. */

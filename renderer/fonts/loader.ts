@@ -1,6 +1,6 @@
 // Registers only the font subset files a text needs, chosen by the exact code points each file maps.
 import type { CanvasEngine } from "../engine/types";
-import { rangesCover } from "./code-point-ranges";
+import { rangesCover } from "./codePointRanges";
 import { fontStack, primaryFonts, type PrimaryFontName } from "./catalog";
 import {
   indexFamily,

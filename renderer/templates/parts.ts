@@ -1,11 +1,11 @@
 // Drawing primitives shared by templates: backgrounds, fitted text blocks, images, shapes.
 import type { DrawableImage } from "../engine/types";
 import { toCss, type Rgba } from "../spec/colors";
-import type { ResolvedBackground } from "../spec/resolve-theme";
+import type { ResolvedBackground } from "../spec/resolveTheme";
 import { linearGradientPixels, placeStops } from "../paint/gradient";
-import { gradientCanvas } from "../paint/gradient-cache";
+import { gradientCanvas } from "../paint/gradientCache";
 import { primaryFonts, type PrimaryFontName } from "../fonts/catalog";
-import { rangesCover, type CodePointRanges } from "../fonts/code-point-ranges";
+import { rangesCover, type CodePointRanges } from "../fonts/codePointRanges";
 import { indexFamily, subsetCodePoints } from "../fonts/families";
 import { resolveDirection, type Direction } from "../text/direction";
 import { fitText } from "../text/fit";

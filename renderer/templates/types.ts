@@ -2,7 +2,7 @@
 import type { CanvasEngine, DrawableImage, DrawingContext } from "../engine/types";
 import type { FontLoader } from "../fonts/loader";
 import type { PrimaryFontName } from "../fonts/catalog";
-import type { ResolvedTheme } from "../spec/resolve-theme";
+import type { ResolvedTheme } from "../spec/resolveTheme";
 import type { CardSpec, TemplateName } from "../spec/schema";
 import type { ThemePreset } from "../spec/themes";
 

@@ -5,7 +5,7 @@ import { getBatch } from "../../functions/getBatch";
 import { putAsset } from "../../functions/putAsset";
 import { renderBatch } from "../../functions/renderBatch";
 import type { StoredAsset } from "../../jobs/assets";
-import type { ErrorBody } from "../../jobs/httpErrors";
+import type { ErrorBody } from "../../functions/host/httpErrors";
 import type { BatchStatus } from "../../jobs/status";
 import { limits } from "../../renderer/limits";
 import { useAzurite } from "../jobs/support/azurite";

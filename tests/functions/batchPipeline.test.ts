@@ -7,7 +7,7 @@ import { createAssetLoader } from "../../jobs/assets";
 import { renderChunkItem } from "../../jobs/chunk";
 import { blobNames } from "../../jobs/layout";
 import { decodeChunkMessage, type InlineChunk } from "../../jobs/protocol";
-import { pipeline } from "../../jobs/settings";
+import { pipeline } from "../../settings";
 import { limits } from "../../renderer/limits";
 import type { BatchStatus } from "../../jobs/status";
 import { useAzurite } from "../jobs/support/azurite";

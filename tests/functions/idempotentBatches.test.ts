@@ -8,7 +8,7 @@ import { BatchNotFoundError, TransientStorageError } from "../../jobs/errors";
 import { blobNames } from "../../jobs/layout";
 import { batchRecordSchema } from "../../jobs/protocol";
 import { pruneExpiredBatches } from "../../jobs/prune";
-import { pipeline, readSettings } from "../../jobs/settings";
+import { pipeline, readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
 import { connectStorage } from "../../jobs/storage";
 import { useAzurite } from "../jobs/support/azurite";

@@ -9,7 +9,7 @@ import { AssetChangedError } from "../../jobs/assets";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { pruneExpiredBatches } from "../../jobs/prune";
-import { readSettings } from "../../jobs/settings";
+import { readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
 import { useAzurite } from "../jobs/support/azurite";
 import { smallCard, smallSize } from "../jobs/support/images";

@@ -3,7 +3,7 @@ import { pruneRenders } from "../../functions/pruneRenders";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { pruneExpiredBatches } from "../../jobs/prune";
-import { readSettings } from "../../jobs/settings";
+import { readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
 import { useAzurite } from "../jobs/support/azurite";
 import { newContext, timerInput } from "../jobs/support/context";

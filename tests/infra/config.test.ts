@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { load } from "js-yaml";
-import { settingDefinitions } from "../../jobs/settings";
+import { settingDefinitions } from "../../settings";
 import { InfraConfigError, readInfraConfig, type ConfigSource } from "../../infra/config";
 
 const projectDir = path.resolve(__dirname, "../..");

@@ -1,5 +1,5 @@
 // The lifecycle backstop never deletes a render its batch may still keep.
-import { readSettings } from "../../jobs/settings";
+import { readSettings } from "../../settings";
 import { lifecycleDeleteAfterDays } from "../../infra/lifecycle";
 
 test.each([

@@ -1,11 +1,6 @@
 // Loads the real Pulumi program under mocks and checks every resource, hardening property, role, setting and output.
 import * as pulumi from "@pulumi/pulumi";
-import {
-  names,
-  readSettings,
-  settingDefinitions,
-  workerProcessEnvironment,
-} from "../../jobs/settings";
+import { names, readSettings, settingDefinitions, workerProcessEnvironment } from "../../settings";
 import { connectionFromEnv } from "../../jobs/storage";
 import { hashPackageFolder, packageBlobName } from "../../infra/deploymentPackage";
 import { createMocks, fakeAzure, valueOf, type RecordedResource } from "./mocks";

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startAzurite } from "../../cli/local/azurite";
+import { startAzurite } from "../../local/azurite";
 import { connectStorage, ensureStorageResources } from "../../jobs/storage";
 
 test("two instances run side by side on loopback ports; --location keeps data across restarts", async () => {

@@ -1,7 +1,7 @@
 // Pipeline JSON documents read back whole while another writer replaces them, and within a byte bound.
 import { z } from "zod";
 import { CorruptDocumentError, readJsonBlob, writeJsonBlob } from "../../jobs/blobJson";
-import { pipeline } from "../../jobs/settings";
+import { pipeline } from "../../settings";
 import { useAzurite } from "./support/azurite";
 
 const azurite = useAzurite();

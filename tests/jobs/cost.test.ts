@@ -5,7 +5,7 @@ import { processChunkMessage, readChunkResult } from "../../jobs/chunk";
 import { cardDeadlineMs } from "../../jobs/deadline";
 import { chunkCostBudget, enqueueBatch, planChunks } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
-import { pipeline, readSettings } from "../../jobs/settings";
+import { pipeline, readSettings } from "../../settings";
 import { sharedRenderGate } from "../../jobs/renderGate";
 import { SpecValidationError } from "../../renderer/errors";
 import { limits } from "../../renderer/limits";

@@ -3,7 +3,7 @@ import { renderBatch } from "../../functions/renderBatch";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { encodeQueueMessage, type ChunkMessage, type InlineChunk } from "../../jobs/protocol";
-import { protocolVersion, readSettings } from "../../jobs/settings";
+import { protocolVersion, readSettings } from "../../settings";
 import type { JobStorage } from "../../jobs/storage";
 import { useAzurite } from "./support/azurite";
 import { drainQueue, peekTexts, type DeliveryReport } from "./support/queueHost";

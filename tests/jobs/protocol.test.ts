@@ -1,11 +1,11 @@
 // The job protocol without storage: message encoding and versions, chunking and claim checks, layout, SAS rules.
 import { planChunks } from "../../jobs/enqueue";
 import { UndecodableMessageError } from "../../jobs/errors";
-import { toHttpError } from "../../jobs/httpErrors";
+import { toHttpError } from "../../functions/host/httpErrors";
 import { blobNames, createBatchId, isBatchId, parseExpiryMarker } from "../../jobs/layout";
 import { decodeChunkMessage, encodeQueueMessage, type ChunkMessage } from "../../jobs/protocol";
 import { createReadUrlSigner, sasWindow } from "../../jobs/sas";
-import { maxQueueMessageBytes, pipeline, protocolVersion, readSettings } from "../../jobs/settings";
+import { maxQueueMessageBytes, pipeline, protocolVersion, readSettings } from "../../settings";
 import { specHash } from "../../jobs/specHash";
 import { connectStorage } from "../../jobs/storage";
 import { SpecValidationError } from "../../renderer/errors";

@@ -1,9 +1,9 @@
 // Pruning keeps up with batch creation: a run's limit covers what the design rate creates between two runs (Azurite).
-import { nextOccurrence, parseSchedule } from "../../cli/local/ncrontab";
+import { nextOccurrence, parseSchedule } from "../../local/ncrontab";
 import { mapWithLimit } from "../../jobs/concurrency";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { pruneExpiredBatches } from "../../jobs/prune";
-import { pipeline, readSettings } from "../../jobs/settings";
+import { pipeline, readSettings } from "../../settings";
 import { useAzurite } from "./support/azurite";
 
 const fixture = useAzurite();

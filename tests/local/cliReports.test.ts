@@ -3,9 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { connectionStringVariable } from "../../cli/connection";
-import { exitCodes } from "../../cli/exit-codes";
+import { exitCodes } from "../../cli/exitCodes";
 import { enqueueBatch } from "../../jobs/enqueue";
-import { readSettings } from "../../jobs/settings";
+import { readSettings } from "../../settings";
 import { connectStorage } from "../../jobs/storage";
 import { runCli, useLocalStack, fastHostConfig } from "./support/localStack";
 

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { exitCodes } from "../../cli/exit-codes";
+import { exitCodes } from "../../cli/exitCodes";
 import { connectionStringVariable } from "../../cli/connection";
 import { fastHostConfig, runCli, useLocalStack } from "./support/localStack";
 

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { connectStorage } from "../../jobs/storage";
-import { processStartTime, readProcessStat } from "../../cli/local/processInfo";
-import { lockFileName } from "../../cli/local/dataFolderLock";
+import { processStartTime, readProcessStat } from "../../local/processInfo";
+import { lockFileName } from "../../local/dataFolderLock";
 import { killAll, processTree, waitUntilGone, type TreeProcess } from "./support/processTree";
 import { startStackProcess, type StackProcess } from "./support/stackProcess";
 

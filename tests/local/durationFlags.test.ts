@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { exitCodes } from "../../cli/exit-codes";
+import { exitCodes } from "../../cli/exitCodes";
 import { parseDuration, secondsWithin } from "../../cli/duration";
 import { runCli } from "./support/localStack";
 

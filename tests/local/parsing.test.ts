@@ -1,6 +1,6 @@
 // Small parsers of the CLI and the local host: durations and HTTP route templates.
 import { parseDuration } from "../../cli/duration";
-import { matchRoute } from "../../cli/local/httpServer";
+import { matchRoute } from "../../local/httpServer";
 
 test("durations: 90s, 30m, 2h, 1d and combinations", () => {
   expect(parseDuration("90s")).toBe(90_000);

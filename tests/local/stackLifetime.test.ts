@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readProcessStat } from "../../cli/local/processInfo";
-import { readStackFile } from "../../cli/local/stackFile";
+import { readProcessStat } from "../../local/processInfo";
+import { readStackFile } from "../../local/stackFile";
 import { killAll, processTree, waitUntilGone, type TreeProcess } from "./support/processTree";
 import { launchers, startStackProcess } from "./support/stackProcess";
 

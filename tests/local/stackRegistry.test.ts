@@ -3,9 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { connectionStringVariable } from "../../cli/connection";
-import { exitCodes } from "../../cli/exit-codes";
-import { startLocalStack, type LocalStack } from "../../cli/local/stack";
-import { stackFilePath, stackRegistryDir, stateDirVariable } from "../../cli/local/stackFile";
+import { exitCodes } from "../../cli/exitCodes";
+import { startLocalStack, type LocalStack } from "../../local/stack";
+import { stackFilePath, stackRegistryDir, stateDirVariable } from "../../local/stackFile";
 import { runCli } from "./support/localStack";
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "cardpress-registry-")));

@@ -1,6 +1,6 @@
 // The local host's timer: pruneRenders on a short NCRONTAB schedule deletes an expired batch, keeps a fresh one.
 import { enqueueBatch } from "../../jobs/enqueue";
-import { readSettings } from "../../jobs/settings";
+import { readSettings } from "../../settings";
 import { readBatchRecord } from "../../jobs/status";
 import { connectStorage } from "../../jobs/storage";
 import { BatchNotFoundError } from "../../jobs/errors";

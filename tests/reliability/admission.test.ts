@@ -1,10 +1,10 @@
 // Memory gate and admission: renders hold at most the budget's estimated bytes at once; a busy instance answers 429 with Retry-After.
 import { request as httpRequest } from "node:http";
 import { enqueueBatch } from "../../jobs/enqueue";
-import type { ErrorBody } from "../../jobs/httpErrors";
+import type { ErrorBody } from "../../functions/host/httpErrors";
 import { RenderGate, renderCost, sharedRenderGate } from "../../jobs/renderGate";
-import { renderSingleCard } from "../../jobs/renderOne";
-import { readSettings } from "../../jobs/settings";
+import { renderSingleCard } from "../../functions/host/renderOne";
+import { readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
 import { connectStorage } from "../../jobs/storage";
 import { parseCardSpec } from "../../renderer/spec/validate";

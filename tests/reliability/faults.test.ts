@@ -1,10 +1,10 @@
 // Fault tests against real Azurite and worker processes: kills, racing workers, a storage outage, poison, and pruning.
 import { enqueueBatch, type EnqueuedBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
-import { readHostConfig } from "../../cli/local/hostConfig";
+import { readHostConfig } from "../../local/hostConfig";
 import { readChunkResult } from "../../jobs/chunk";
 import { pruneExpiredBatches } from "../../jobs/prune";
-import { readSettings, type Settings } from "../../jobs/settings";
+import { readSettings, type Settings } from "../../settings";
 import { getBatchStatus, type BatchStatus } from "../../jobs/status";
 import type { JobStorage } from "../../jobs/storage";
 import { parseCardSpec } from "../../renderer/spec/validate";

@@ -1,9 +1,9 @@
 // The HTTP API under bad input through the real local HTTP server: every answer a 4xx with a JSON error, no 500, no stack.
 import { request as httpRequest } from "node:http";
 import type { HttpFunctionOptions } from "@azure/functions";
-import type { ErrorBody } from "../../jobs/httpErrors";
-import { pipeline } from "../../jobs/settings";
-import { triggers } from "../../jobs/triggers";
+import type { ErrorBody } from "../../functions/host/httpErrors";
+import { pipeline } from "../../settings";
+import { triggers } from "../../functions/host/triggers";
 import { limits } from "../../renderer/limits";
 import { useLocalStack } from "../local/support/localStack";
 

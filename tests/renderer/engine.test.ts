@@ -2,7 +2,7 @@
 import sharp from "sharp";
 import { EngineUnavailableError } from "../../renderer/errors";
 import { engineName, getEngine } from "../../renderer/engine/select";
-import { createSkiaCanvasEngine, loadSkiaCanvas } from "../../renderer/engine/skia-canvas";
+import { createSkiaCanvasEngine, loadSkiaCanvas } from "../../renderer/engine/skiaCanvas";
 import { renderCard } from "../../renderer/render";
 import { parseCardSpec } from "../../renderer/spec/validate";
 

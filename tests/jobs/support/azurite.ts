@@ -1,6 +1,6 @@
 // Test setup: one in-memory Azurite per test file, wired into the app setting the functions read.
-import { startAzurite, type RunningAzurite } from "../../../cli/local/azurite";
-import { names } from "../../../jobs/settings";
+import { startAzurite, type RunningAzurite } from "../../../local/azurite";
+import { names } from "../../../settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../../../jobs/storage";
 
 export interface AzuriteFixture {

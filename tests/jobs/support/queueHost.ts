@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { InvocationContext } from "@azure/functions";
 import { processChunkMessage } from "../../../jobs/chunk";
-import type { Settings } from "../../../jobs/settings";
+import type { Settings } from "../../../settings";
 import type { JobStorage } from "../../../jobs/storage";
-import { triggers } from "../../../jobs/triggers";
+import { triggers } from "../../../functions/host/triggers";
 import { newContext, type LogLine } from "./context";
 
 /** maxDequeueCount as deployed: read from host.json, not repeated here. */
@@ -85,7 +85,7 @@ export async function drainQueue(
     });
     report.delivered++;
     try {
-      // As registered (jobs/triggers.ts): bytes with dataType "binary", else text or parsed JSON.
+      // As registered (functions/host/triggers.ts): bytes with dataType "binary", else text or parsed JSON.
       const binary = triggers.renderBatch.dataType === "binary";
       await handler(binary ? bytes : toTriggerInput(bytes.toString("utf8")), context);
       await storage.renderQueue.deleteMessage(message.messageId, message.popReceipt);

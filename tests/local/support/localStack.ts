@@ -1,6 +1,6 @@
 // Test helpers for the local stack: an in-process stack per test file, and the CLI run in-process.
-import { readHostConfig, type HostConfig } from "../../../cli/local/hostConfig";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../../cli/local/stack";
+import { readHostConfig, type HostConfig } from "../../../local/hostConfig";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../../local/stack";
 import { main } from "../../../cli/main";
 import { eventually, sleep } from "../../support/eventually";
 export { eventually, sleep };

@@ -1,6 +1,6 @@
 // The live descendants of a process, from /proc (Linux), for tests that check a stack leaves no orphans.
 import fs from "node:fs";
-import { readProcessStat } from "../../../cli/local/processInfo";
+import { readProcessStat } from "../../../local/processInfo";
 import { sleep } from "../../support/eventually";
 
 /** pid → command line, for processes not yet exited (zombies count as exited). */

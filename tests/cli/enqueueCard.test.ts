@@ -5,7 +5,7 @@ import path from "node:path";
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { enqueueFile } from "../../cli/commands/enqueue";
 import { createBatch } from "../../functions/createBatch";
-import type { ErrorBody } from "../../jobs/httpErrors";
+import type { ErrorBody } from "../../functions/host/httpErrors";
 import { readBatchRecord } from "../../jobs/status";
 import { useAzurite } from "../jobs/support/azurite";
 import { newContext } from "../jobs/support/context";

@@ -1,7 +1,7 @@
 // Reads which code points a font file (WOFF2, WOFF, TTF or OTF) really maps to a glyph, with fontkit.
 import fs from "node:fs";
 import type * as Fontkit from "fontkit";
-import { rangesOfCodePoints, type CodePointRanges } from "./code-point-ranges";
+import { rangesOfCodePoints, type CodePointRanges } from "./codePointRanges";
 
 export class FontFileError extends Error {
   override name = "FontFileError";

@@ -1,11 +1,11 @@
 // One card synchronously (POST /api/render): validate, load its assets, render; no queue, no stored output.
-import { assetNamesOf, renderCard, type RenderedCard } from "../renderer/render";
-import { isBatchFile, parseCardSpec } from "../renderer/spec/validate";
-import { createAssetLoader } from "./assets";
+import { assetNamesOf, renderCard, type RenderedCard } from "../../renderer/render";
+import { isBatchFile, parseCardSpec } from "../../renderer/spec/validate";
+import { createAssetLoader } from "../../jobs/assets";
 import { RequestBodyError } from "./httpErrors";
-import { renderCost, sharedRenderGate, type RenderGate } from "./renderGate";
+import { renderCost, sharedRenderGate, type RenderGate } from "../../jobs/renderGate";
 import { createBatchPath } from "./triggers";
-import type { JobStorage } from "./storage";
+import type { JobStorage } from "../../jobs/storage";
 
 /**
  * Storage is opened only when the spec names assets: plain cards render without it. The render

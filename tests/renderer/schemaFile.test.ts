@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { cardJsonSchema, cardJsonSchemaText } from "../../renderer/spec/json-schema";
+import { cardJsonSchema, cardJsonSchemaText } from "../../renderer/spec/jsonSchema";
 
 const schemaFile = path.join(__dirname, "..", "..", "schema", "card.schema.json");
 

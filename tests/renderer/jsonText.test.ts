@@ -1,5 +1,5 @@
 // JSON a user wrote: a syntax error names the source, line and column, what was expected and what was found.
-import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/json-text";
+import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/jsonText";
 
 function errorOf(text: string): JsonSyntaxError {
   try {

@@ -1,8 +1,8 @@
-// The local Functions host: every trigger from jobs/triggers.ts wired to its handler with host.json's options.
+// The local Functions host: every trigger from functions/host/triggers.ts wired to its handler with host.json's options.
 import type { LogHandler, LogLevel } from "@azure/functions";
 import { QueueClient } from "@azure/storage-queue";
-import { pipeline, readSettings, settingDefinitions } from "../../jobs/settings";
-import { triggers, type FunctionName } from "../../jobs/triggers";
+import { pipeline, readSettings, settingDefinitions } from "../settings";
+import { triggers, type FunctionName } from "../functions/host/triggers";
 import { functionHandlers, type FunctionHandlers } from "./functionHandlers";
 import { readHostConfig, type HostConfig } from "./hostConfig";
 import { startHttpServer, type HttpRoute, type RunningHttpServer } from "./httpServer";

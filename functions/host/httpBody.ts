@@ -1,7 +1,7 @@
 // Reading request bodies (JSON, or binary of given content types) with a size bound and errors that say what was wrong.
-import { JsonSyntaxError, parseJsonText } from "../renderer/spec/json-text";
+import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/jsonText";
 import { RequestBodyError } from "./httpErrors";
-import { pipeline } from "./settings";
+import { pipeline } from "../../settings";
 
 /** The part of an HTTP request this needs (satisfied by @azure/functions' HttpRequest). */
 export interface JsonRequest {

@@ -1,7 +1,7 @@
 // Runs the local stack in its own process group so a terminal's Ctrl-C reaches only us, not Azurite directly.
 import { spawn } from "node:child_process";
-import { workerProcessEnvironment } from "../../jobs/settings";
-import { note } from "../output";
+import { workerProcessEnvironment } from "../settings";
+import { note } from "../cli/output";
 import { watchLaunchers } from "./launcherWatch";
 
 /** Set in the stack process's environment: "you are the supervised child, run the stack". */

@@ -1,6 +1,6 @@
 // The costliest valid card of each script: every text field at its length limit, as the renderer's text layout meets it.
 import { fallbackFonts } from "../renderer/fonts/catalog";
-import { rangesCover } from "../renderer/fonts/code-point-ranges";
+import { rangesCover } from "../renderer/fonts/codePointRanges";
 import { indexFamily, subsetCodePoints } from "../renderer/fonts/families";
 import { limits } from "../renderer/limits";
 

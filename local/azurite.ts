@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { UserError } from "../exit-codes";
+import { UserError } from "../cli/exitCodes";
 import { azuriteBootstrap } from "./azuriteBootstrap";
 
 /** Azurite's well-known development account (public, documented; not a secret). */

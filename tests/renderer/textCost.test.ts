@@ -5,7 +5,7 @@ import {
   worstCaseScripts,
   worstCaseText,
   type TextField,
-} from "../../bench/worst-case-cards";
+} from "../../bench/worstCaseCards";
 import { getEngine } from "../../renderer/engine/select";
 import type { CanvasEngine, DrawingContext } from "../../renderer/engine/types";
 import { limits } from "../../renderer/limits";

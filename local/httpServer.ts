@@ -9,7 +9,7 @@ import {
   type HttpResponseInit,
   type LogHandler,
 } from "@azure/functions";
-import type { HttpTriggerDefinition } from "../../jobs/triggers";
+import type { HttpTriggerDefinition } from "../functions/host/triggers";
 
 export type HttpHandler = (
   request: HttpRequest,
@@ -31,7 +31,7 @@ export interface HttpServerOptions {
 
 /**
  * The Functions host's request body limit (100 MB), for a route that declares none. Routes declare
- * theirs (`maxBodyBytes` in jobs/triggers.ts) and the body is refused as soon as it passes it:
+ * theirs (`maxBodyBytes` in functions/host/triggers.ts) and the body is refused as soon as it passes it:
  * buffering up to 100 MB before the handler refused it let 4 uploads of 95 MB take the local host
  * from 173 to 981 MiB.
  */

@@ -8,11 +8,11 @@ import {
   normalizeRanges,
   parseUnicodeRange,
   rangesCover,
-} from "../../renderer/fonts/code-point-ranges";
-import { readShippedCoverage } from "../../renderer/fonts/coverage-index";
-import { shippedCoverage } from "../../renderer/fonts/shipped-coverage";
+} from "../../renderer/fonts/codePointRanges";
+import { readShippedCoverage } from "../../renderer/fonts/coverageIndex";
+import { shippedCoverage } from "../../renderer/fonts/shippedCoverage";
 import { fontPackageDirectory } from "../../renderer/fonts/loader";
-import { FontFileError, fontFileCodePoints, openFont } from "../../renderer/fonts/font-cmap";
+import { FontFileError, fontFileCodePoints, openFont } from "../../renderer/fonts/fontCmap";
 
 const fontFile = (packageName: string, file: string) =>
   path.join(fontPackageDirectory(packageName), "files", file);
@@ -101,7 +101,7 @@ describe("font cmaps (fontkit)", () => {
   });
 });
 
-describe("the generated coverage index (renderer/fonts/shipped-coverage.ts)", () => {
+describe("the generated coverage index (renderer/fonts/shippedCoverage.ts)", () => {
   it("matches the installed fonts' cmaps (regenerate: npx tsx scripts/write-font-coverage.ts)", () => {
     expect(shippedCoverage).toEqual(readShippedCoverage());
   }, 120_000);

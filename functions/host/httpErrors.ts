@@ -1,23 +1,23 @@
 // HTTP answers for errors: 4xx for the caller's mistakes (with the fields at fault), 5xx only for ours, no stacks.
-import { AssetError, SpecValidationError, type SpecIssue } from "../renderer/errors";
+import { AssetError, SpecValidationError, type SpecIssue } from "../../renderer/errors";
 import {
   AssetChangedError,
   InvalidAssetError,
   InvalidAssetNameError,
   MissingAssetsError,
-} from "./assets";
+} from "../../jobs/assets";
 import {
   BatchNotFoundError,
   InvalidBatchIdError,
   JobError,
   StorageConfigError,
   TransientStorageError,
-} from "./errors";
+} from "../../jobs/errors";
 import {
   IdempotencyConflictError,
   IdempotencyKeyReuseError,
   InvalidIdempotencyKeyError,
-} from "./idempotency";
+} from "../../jobs/idempotency";
 
 /** The request itself is unusable (not JSON, too large, a batch file sent to the single-card route). */
 export class RequestBodyError extends JobError {
