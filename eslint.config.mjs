@@ -13,6 +13,36 @@ export default tseslint.config(
     },
   },
   {
+    // Each layer is entered through its public module (docs/architecture.md): production code of
+    // one layer may not import another layer's internal files. Tests, benchmarks and scripts may.
+    files: [
+      "renderer/**/*.ts",
+      "jobs/**/*.ts",
+      "functions/**/*.ts",
+      "cli/**/*.ts",
+      "local/**/*.ts",
+      "infra/**/*.ts",
+      "settings/**/*.ts",
+      "support/**/*.ts",
+      "index.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...["renderer", "jobs", "local", "settings", "support", "functions/host"].map(
+              (layer) => ({
+                group: [`**/${layer}/*`],
+                message: `import ${layer}/ through its public module (${layer}/index.ts); see docs/architecture.md`,
+              }),
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: {
       globals: Object.fromEntries(

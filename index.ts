@@ -1,12 +1,14 @@
 // cardpress as a library (`import { renderCard } from "cardpress"`): validate card specs and render them to image bytes.
-import { SpecValidationError, type SpecIssue } from "./renderer/errors";
 import {
-  renderCard as renderValidatedCard,
   type AssetBytes,
+  type CardSpec,
+  type CardSpecInput,
+  parseCardSpec,
+  renderCard as renderValidatedCard,
   type RenderedCard,
-} from "./renderer/render";
-import type { CardSpec, CardSpecInput } from "./renderer/spec/schema";
-import { parseCardSpec } from "./renderer/spec/validate";
+  type SpecIssue,
+  SpecValidationError,
+} from "./renderer";
 
 export {
   parseCardSpec,
@@ -35,7 +37,7 @@ export type {
   ImageFormat,
   TemplateName,
 } from "./renderer";
-export type { SpecIssue } from "./renderer/errors";
+export type { SpecIssue } from "./renderer";
 
 /** The outcome of validateCard: the complete spec (defaults filled in), or every field at fault. */
 export type CardValidation = { ok: true; spec: CardSpec } | { ok: false; issues: SpecIssue[] };

@@ -11,11 +11,11 @@ module.exports = {
   reporters: ["default", "<rootDir>/tests/support/skippedTestsReporter.js"],
   // Above tests/support/eventually.ts's default wait (45 s), so a wait that runs out says what it waited for.
   testTimeout: 90_000,
-  // @azure/functions' "test mode" warnings dropped (local/quietAzureFunctions.ts; after the
+  // @azure/functions' "test mode" warnings dropped (functions/host/quietAzureFunctions.ts; after the
   // environment's setup, which replaces console methods); no test touches the user's running
   // local stack (tests/support/isolatedStackRegistry.ts).
   setupFilesAfterEnv: [
-    "<rootDir>/local/quietAzureFunctions.ts",
+    "<rootDir>/functions/host/quietAzureFunctions.ts",
     "<rootDir>/tests/support/isolatedStackRegistry.ts",
   ],
   maxWorkers: 2,

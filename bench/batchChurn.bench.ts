@@ -1,6 +1,6 @@
 // Batch churn: batches/s created through enqueueBatch and deleted by pruneExpiredBatches (Azurite).
 import { startAzurite } from "../local/azurite";
-import { mapWithLimit } from "../jobs/concurrency";
+import { mapWithLimit } from "../support/concurrency";
 import { enqueueBatch } from "../jobs/enqueue";
 import { pruneExpiredBatches } from "../jobs/prune";
 import { readSettings } from "../settings";

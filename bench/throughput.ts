@@ -1,5 +1,5 @@
 // Bare renderer throughput: the standard card rendered N times with K in flight, as the job layer runs cards.
-import { mapWithLimit } from "../jobs/concurrency";
+import { mapWithLimit } from "../support/concurrency";
 import { renderCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
 import { standardAssets, standardCard } from "./standardCard";

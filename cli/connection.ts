@@ -1,8 +1,8 @@
 // Which storage the CLI talks to: --connection-string, AZURE_STORAGE_CONNECTION_STRING, --stack, or the local stack.
 import { spawnSync } from "node:child_process";
-import { connectStorage, type JobStorage } from "../jobs/storage";
+import { connectStorage, type JobStorage } from "../jobs";
 import { exitCodes, UserError } from "./exitCodes";
-import { readStackFile, stackFilePath } from "../local/stackFile";
+import { readStackFile, stackFilePath } from "../local";
 
 export interface ConnectionFlags {
   connectionString?: string;

@@ -1,11 +1,11 @@
 // Turns the job pipeline's named errors into user errors (one sentence plus the fix, an exit code).
-import { SpecValidationError } from "../renderer/errors";
+import { SpecValidationError } from "../renderer";
 import {
   BatchNotFoundError,
   InvalidBatchIdError,
   StorageConfigError,
   TransientStorageError,
-} from "../jobs/errors";
+} from "../jobs";
 import { SettingsError } from "../settings";
 import { exitCodes, UserError } from "./exitCodes";
 

@@ -1,5 +1,5 @@
 // The cardpress CLI's exit codes and the rules that pick one from a result, defined once (docs/local.md).
-import type { BatchStatus } from "../jobs/status";
+import { type BatchStatus } from "../jobs";
 
 export const exitCodes = {
   ok: 0,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { exitCodes, UserError } from "./exitCodes";
 import { registerStorageCommands } from "./commands/register";
-import { packageRoot } from "./paths";
+import { packageRoot } from "../support";
 
 /*
  * Start-up time is part of the CLI's contract (README, Performance): this module and register.ts

@@ -5,12 +5,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from "@azure/functions";
-import { enqueueBatch } from "../jobs/enqueue";
+import { enqueueBatch, idempotencyKeyHeader, openStorage } from "../jobs";
 import { readJsonBody } from "./host/httpBody";
 import { errorResponse } from "./host/httpErrors";
-import { idempotencyKeyHeader } from "../jobs/idempotency";
 import { readSettings } from "../settings";
-import { openStorage } from "../jobs/storage";
 import { batchStatusPath, triggers } from "./host/triggers";
 
 export async function createBatch(

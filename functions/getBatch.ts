@@ -7,8 +7,7 @@ import {
 } from "@azure/functions";
 import { errorResponse } from "./host/httpErrors";
 import { readSettings } from "../settings";
-import { getBatchStatus } from "../jobs/status";
-import { openStorage } from "../jobs/storage";
+import { getBatchStatus, openStorage } from "../jobs";
 import { triggers } from "./host/triggers";
 
 export async function getBatch(

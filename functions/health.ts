@@ -5,10 +5,7 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from "@azure/functions";
-import { describeStorageError } from "../jobs/errors";
-import { eventLoopDelay } from "../jobs/eventLoopDelay";
-import { checkStorageHealth } from "../jobs/health";
-import { openStorage } from "../jobs/storage";
+import { checkStorageHealth, describeStorageError, eventLoopDelay, openStorage } from "../jobs";
 import { triggers } from "./host/triggers";
 
 export async function health(

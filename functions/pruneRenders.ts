@@ -1,8 +1,7 @@
 // Timer trigger: deletes batches past their retention (bounded per run; the next run continues).
 import { app, type InvocationContext, type Timer } from "@azure/functions";
-import { pruneExpiredBatches } from "../jobs/prune";
+import { openStorage, pruneExpiredBatches } from "../jobs";
 import { readSettings } from "../settings";
-import { openStorage } from "../jobs/storage";
 import { triggers } from "./host/triggers";
 
 const prunedBatchesLoggedByName = 20;

@@ -5,12 +5,11 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from "@azure/functions";
-import { assetContentTypes, checkAssetName, storeAsset } from "../jobs/assets";
+import { assetContentTypes, checkAssetName, openStorage, storeAsset } from "../jobs";
 import { readBinaryBody } from "./host/httpBody";
 import { errorResponse } from "./host/httpErrors";
-import { openStorage } from "../jobs/storage";
 import { triggers } from "./host/triggers";
-import { limits } from "../renderer/limits";
+import { limits } from "../renderer";
 
 export async function putAsset(
   request: HttpRequest,

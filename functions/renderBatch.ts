@@ -1,10 +1,13 @@
 // Queue trigger on render-jobs: renders one chunk of a batch into blob storage.
 import { app, trigger, type InvocationContext } from "@azure/functions";
-import { processChunkMessage } from "../jobs/chunk";
-import { InvalidBlobNameError, RejectedMessageError } from "../jobs/errors";
-import { quarantineMessage } from "../jobs/poison";
+import {
+  InvalidBlobNameError,
+  openStorage,
+  processChunkMessage,
+  quarantineMessage,
+  RejectedMessageError,
+} from "../jobs";
 import { readSettings } from "../settings";
-import { openStorage } from "../jobs/storage";
 import { triggers } from "./host/triggers";
 
 /**

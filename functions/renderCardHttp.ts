@@ -7,10 +7,9 @@ import {
 } from "@azure/functions";
 import { readJsonBody } from "./host/httpBody";
 import { errorResponse, type ErrorBody } from "./host/httpErrors";
-import { AdmissionLimit, sharedRenderGate } from "../jobs/renderGate";
+import { AdmissionLimit, openStorage, sharedRenderGate } from "../jobs";
 import { renderSingleCard } from "./host/renderOne";
 import { pipeline, readSettings } from "../settings";
-import { openStorage } from "../jobs/storage";
 import { createBatchPath, triggers } from "./host/triggers";
 
 /** Synchronous renders this instance holds (reading, waiting for memory, rendering). */

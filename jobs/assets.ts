@@ -2,14 +2,19 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { BlobClient } from "@azure/storage-blob";
-import { AssetError } from "../renderer/errors";
-import { limits } from "../renderer/limits";
-import { acceptedAssetFormats, checkAssetImage, type AssetFormat } from "../renderer/paint/images";
-import type { AssetBytes } from "../renderer/render";
-import { assetName, type CardSpec } from "../renderer/spec/schema";
-import { formatPath } from "../renderer/spec/validate";
+import {
+  acceptedAssetFormats,
+  type AssetBytes,
+  AssetError,
+  type AssetFormat,
+  assetName,
+  type CardSpec,
+  checkAssetImage,
+  formatPath,
+  limits,
+} from "../renderer";
 import { isNotFound, isRestError, JobError, storageCall } from "./errors";
-import { mapWithLimit } from "./concurrency";
+import { mapWithLimit } from "../support";
 import type { AssetPin } from "./protocol";
 import { names } from "../settings";
 import type { JobStorage } from "./storage";

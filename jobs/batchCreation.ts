@@ -1,7 +1,7 @@
 // Writing a planned batch so that it is visible only once complete: asset pins, markers, record, messages, commit, idempotency key.
 import { pinAssets, unpinAssets, type AssetReference } from "./assets";
 import { readJsonBlob, writeJsonBlob } from "./blobJson";
-import { mapWithLimit } from "./concurrency";
+import { mapWithLimit } from "../support";
 import { JobError, storageCall } from "./errors";
 import {
   IdempotencyConflictError,

@@ -1,15 +1,18 @@
 // Rendering one chunk message: each card to its blob (idempotently), then the chunk's result document.
-import { EngineUnavailableError, isPermanentRenderError } from "../renderer/errors";
-import { extensions } from "../renderer/encode";
-import { renderCard } from "../renderer/render";
-import type { CardSpec } from "../renderer/spec/schema";
-import { parseCardSpec } from "../renderer/spec/validate";
-import { estimateRenderMs } from "../renderer/spec/cost";
+import {
+  type CardSpec,
+  EngineUnavailableError,
+  estimateRenderMs,
+  extensions,
+  isPermanentRenderError,
+  parseCardSpec,
+  renderCard,
+} from "../renderer";
 import type { BlobItem } from "@azure/storage-blob";
 import { createAssetLoader, type AssetLoader } from "./assets";
 import { z } from "zod";
 import { CorruptDocumentError, readJsonBlob, writeJsonBlob } from "./blobJson";
-import { mapWithLimit } from "./concurrency";
+import { mapWithLimit } from "../support";
 import { CardDeadlineError, cardDeadlineMs, withDeadline } from "./deadline";
 import { JobError, UntrustedMessageError, storageCall } from "./errors";
 import { isPastRenderDeadline } from "./expiry";

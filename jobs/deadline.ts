@@ -1,7 +1,5 @@
 // Per-card render deadlines of the batch pipeline: a bounded multiple of the card's estimated cost; a card past it fails for good and the chunk moves on.
-import { CardpressError } from "../renderer/errors";
-import { describeMs, estimateRenderMs } from "../renderer/spec/cost";
-import type { CardSpec } from "../renderer/spec/schema";
+import { CardpressError, type CardSpec, describeMs, estimateRenderMs } from "../renderer";
 import { pipeline, type Settings } from "../settings";
 
 /** A card took longer than its deadline: a permanent per-item failure (`deadline_exceeded`). */

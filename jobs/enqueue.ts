@@ -1,8 +1,14 @@
 // Batch file in, batch record and chunk messages out: validation, chunking, claim checks, queueing.
-import { SpecValidationError } from "../renderer/errors";
-import { describeMs, effectiveQuality, estimateRenderMs, outputSize } from "../renderer/spec/cost";
-import type { CardSpec } from "../renderer/spec/schema";
-import { formatPath, parseBatchFile } from "../renderer/spec/validate";
+import {
+  type CardSpec,
+  describeMs,
+  effectiveQuality,
+  estimateRenderMs,
+  formatPath,
+  outputSize,
+  parseBatchFile,
+  SpecValidationError,
+} from "../renderer";
 import { assetFieldsOf } from "./assets";
 import { lookUpKey, writeBatch, type BatchKey } from "./batchCreation";
 import { hashIdempotencyKey, hashRequest } from "./idempotency";

@@ -1,5 +1,5 @@
 // Per-item failures as recorded in batch records and chunk results: a code, a message, the fields at fault.
-import { AssetError, SpecValidationError } from "../renderer/errors";
+import { AssetError, SpecValidationError } from "../renderer";
 import { CardDeadlineError } from "./deadline";
 import type { ItemError } from "./protocol";
 

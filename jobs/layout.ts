@@ -1,7 +1,6 @@
 // Where everything of a batch lives in blob storage: every blob name is built and checked here, and batch ids.
 import { randomBytes } from "node:crypto";
-import { limits } from "../renderer/limits";
-import { cardId, type ImageFormat } from "../renderer/spec/schema";
+import { cardId, type ImageFormat, limits } from "../renderer";
 import { InvalidBatchIdError, InvalidBlobNameError } from "./errors";
 
 /*

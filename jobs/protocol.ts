@@ -1,6 +1,6 @@
 // The job protocol's documents: chunk queue messages (base64 JSON, versioned), batch records and chunk results.
 import { z } from "zod";
-import { limits } from "../renderer/limits";
+import { limits } from "../renderer";
 import { UndecodableMessageError, UntrustedMessageError } from "./errors";
 import { blobNames, isBatchId, isChunkNumber, isItemId, maxChunkNumber } from "./layout";
 import { maxChunkSize, protocolVersion } from "../settings";

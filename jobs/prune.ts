@@ -3,7 +3,7 @@ import type { ContainerClient } from "@azure/storage-blob";
 import { unpinAssets } from "./assets";
 import { markerKeyMetadata } from "./batchCreation";
 import { CorruptDocumentError, readJsonBlob } from "./blobJson";
-import { mapWithLimit } from "./concurrency";
+import { mapWithLimit } from "../support";
 import { storageCall } from "./errors";
 import { deleteIdempotencyRecord } from "./idempotency";
 import { blobNames, parseExpiryMarker } from "./layout";

@@ -1,7 +1,6 @@
 // Bounds the memory all renders of one process hold at once: a weighted semaphore over estimated bytes, and an admission limit.
-import type { CardSpec, ImageFormat } from "../renderer/spec/schema";
-import { sizePresets } from "../renderer/spec/sizes";
-import { yieldToEventLoop } from "./concurrency";
+import { type CardSpec, type ImageFormat, sizePresets } from "../renderer";
+import { yieldToEventLoop } from "../support";
 import { settingDefinitions, type Settings } from "../settings";
 
 const MiB = 1024 * 1024;

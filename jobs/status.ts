@@ -1,6 +1,6 @@
 // A batch's progress: the batch record joined with its chunk results, with fresh SAS URLs for finished cards.
 import { readJsonBlob } from "./blobJson";
-import { mapWithLimit } from "./concurrency";
+import { mapWithLimit } from "../support";
 import { BatchNotFoundError, storageCall } from "./errors";
 import { isPastRenderDeadline } from "./expiry";
 import { assertBatchId, blobNames } from "./layout";

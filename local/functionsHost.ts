@@ -2,8 +2,12 @@
 import type { LogHandler, LogLevel } from "@azure/functions";
 import { QueueClient } from "@azure/storage-queue";
 import { pipeline, readSettings, settingDefinitions } from "../settings";
-import { triggers, type FunctionName } from "../functions/host/triggers";
-import { functionHandlers, type FunctionHandlers } from "./functionHandlers";
+import {
+  functionHandlers,
+  type FunctionHandlers,
+  type FunctionName,
+  triggers,
+} from "../functions/host";
 import { readHostConfig, type HostConfig } from "./hostConfig";
 import { startHttpServer, type HttpRoute, type RunningHttpServer } from "./httpServer";
 import { startQueueListener, type QueueListener } from "./queueListener";

@@ -1,7 +1,7 @@
 // Reads host.json (the Functions host's settings) for the local host: queue options and the HTTP route prefix.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { packageRoot } from "../cli/paths";
+import { packageRoot } from "../support";
 
 /** host.json's `extensions.queues`, with times in milliseconds. */
 export interface QueueHostOptions {

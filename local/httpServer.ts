@@ -9,7 +9,7 @@ import {
   type HttpResponseInit,
   type LogHandler,
 } from "@azure/functions";
-import type { HttpTriggerDefinition } from "../functions/host/triggers";
+import { type HttpTriggerDefinition } from "../functions/host";
 
 export type HttpHandler = (
   request: HttpRequest,

@@ -1,8 +1,8 @@
 // The whole system on one machine: Azurite, the containers and queues, and the local Functions host.
 import path from "node:path";
 import { names } from "../settings";
-import { connectStorage, ensureStorageResources } from "../jobs/storage";
-import { stateDir } from "../cli/paths";
+import { connectStorage, ensureStorageResources } from "../jobs";
+import { stateDir } from "./stateDir";
 import { startAzurite, type RunningAzurite } from "./azurite";
 import { lockDataFolder } from "./dataFolderLock";
 import {

@@ -28,3 +28,11 @@ export {
   isPermanentRenderError,
 } from "./errors";
 export { limits } from "./limits";
+export { extensions } from "./encode";
+export { CardpressError, type SpecIssue } from "./errors";
+export { acceptedAssetFormats, type AssetFormat, checkAssetImage } from "./paint/images";
+export { describeMs, effectiveQuality, estimateRenderMs, outputSize } from "./spec/cost";
+export { JsonSyntaxError, parseJsonText } from "./spec/jsonText";
+export { assetName, cardId } from "./spec/schema";
+export { sizePresets } from "./spec/sizes";
+export { formatPath } from "./spec/validate";

@@ -1,14 +1,13 @@
 // `cardpress demo` (npm run demo): local stack, enqueue the example batch, wait, download, contact sheet, stop.
 import path from "node:path";
 import { names } from "../../settings";
-import { connectStorage } from "../../jobs/storage";
+import { connectStorage } from "../../jobs";
 import { warningLines } from "../cardWarnings";
 import { writeContactSheet } from "../contactSheet";
 import { batchExitCode } from "../exitCodes";
-import { consoleLogHandler } from "../../local/functionsHost";
-import { startLocalStack } from "../../local/stack";
+import { consoleLogHandler, startLocalStack } from "../../local";
+import { packageRoot } from "../../support";
 import { note, printJson } from "../output";
-import { packageRoot } from "../paths";
 import { downloadBatch, type DownloadResult } from "./download";
 import { enqueueFile } from "./enqueue";
 import { progressMode, waitForBatch } from "./wait";

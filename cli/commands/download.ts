@@ -1,11 +1,9 @@
 // `cardpress download <batchId> <dir>`: saves a batch's finished images as <dir>/<itemId>.<ext>.
 import fs from "node:fs";
 import path from "node:path";
-import { mapWithLimit } from "../../jobs/concurrency";
-import { downloadOutput } from "../../jobs/download";
+import { type BatchStatus, downloadOutput, getBatchStatus, type JobStorage } from "../../jobs";
 import { readSettings } from "../../settings";
-import { getBatchStatus, type BatchStatus } from "../../jobs/status";
-import type { JobStorage } from "../../jobs/storage";
+import { mapWithLimit } from "../../support";
 import { warningLines } from "../cardWarnings";
 import { openCliStorage } from "../connection";
 import { deliveryExitCode } from "../exitCodes";

@@ -5,16 +5,17 @@ import {
   AssetChangedError,
   assetFieldsOf,
   checkAssetBytes,
+  type CheckedAsset,
+  enqueueBatch,
+  type EnqueuedBatch,
+  ensureStorageResources,
   InvalidAssetError,
+  type JobStorage,
   MissingAssetsError,
   writeCheckedAsset,
-  type CheckedAsset,
-} from "../../jobs/assets";
-import { enqueueBatch, type EnqueuedBatch } from "../../jobs/enqueue";
+} from "../../jobs";
 import { names, readSettings } from "../../settings";
-import { ensureStorageResources, type JobStorage } from "../../jobs/storage";
-import { limits } from "../../renderer/limits";
-import { parseBatchFile } from "../../renderer/spec/validate";
+import { limits, parseBatchFile } from "../../renderer";
 import { UserError } from "../exitCodes";
 import { note } from "../output";
 import { readJsonFile } from "./render";

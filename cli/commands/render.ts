@@ -1,17 +1,21 @@
 // `cardpress render <spec-or-batch.json> -o <dir>`: renders locally to files, with no storage at all.
 import fs from "node:fs";
 import path from "node:path";
-import { mapWithLimit } from "../../jobs/concurrency";
-import { AssetError, isPermanentRenderError, SpecValidationError } from "../../renderer/errors";
-import { renderCard } from "../../renderer/render";
-import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/jsonText";
-import { cardId, type CardSpec } from "../../renderer/spec/schema";
+import { mapWithLimit } from "../../support";
 import {
+  AssetError,
+  cardId,
+  type CardSpec,
   formatPath,
   isBatchFile,
+  isPermanentRenderError,
+  JsonSyntaxError,
   parseBatchFile,
   parseCardSpec,
-} from "../../renderer/spec/validate";
+  parseJsonText,
+  renderCard,
+  SpecValidationError,
+} from "../../renderer";
 import { warningLines } from "../cardWarnings";
 import { exitCodes, UserError } from "../exitCodes";
 

@@ -1,12 +1,17 @@
 // `cardpress start` (npm start): runs the local stack in the foreground until Ctrl-C.
-import { triggers } from "../../functions/host/triggers";
-import { DataFolderInUseError } from "../../local/dataFolderLock";
-import type { LocalStack } from "../../local/stack";
-import { readStackFile, stackFilePath, stateDirVariable } from "../../local/stackFile";
+import { triggers } from "../../functions/host";
+import {
+  DataFolderInUseError,
+  isSupervisedStackProcess,
+  type LocalStack,
+  readStackFile,
+  stackFilePath,
+  stateDir,
+  stateDirVariable,
+  superviseStackProcess,
+} from "../../local";
 import { exitCodes, UserError } from "../exitCodes";
-import { isSupervisedStackProcess, superviseStackProcess } from "../../local/supervisor";
 import { note, printJson } from "../output";
-import { stateDir } from "../paths";
 
 export interface StartOptions {
   inMemory?: boolean;

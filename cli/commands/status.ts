@@ -1,7 +1,6 @@
 // `cardpress status <batchId>`: a batch's progress and per-card state.
 import { readSettings } from "../../settings";
-import { getBatchStatus, type BatchStatus } from "../../jobs/status";
-import type { JobStorage } from "../../jobs/storage";
+import { type BatchStatus, getBatchStatus, type JobStorage } from "../../jobs";
 import { warningLines } from "../cardWarnings";
 import { openCliStorage } from "../connection";
 import { batchExitCode } from "../exitCodes";

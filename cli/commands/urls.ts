@@ -1,7 +1,6 @@
 // `cardpress urls <batchId> [--ttl 2h]`: fresh read-only SAS URLs for a batch's finished cards.
 import { pipeline, readSettings } from "../../settings";
-import { getBatchStatus, type BatchStatus } from "../../jobs/status";
-import type { JobStorage } from "../../jobs/storage";
+import { type BatchStatus, getBatchStatus, type JobStorage } from "../../jobs";
 import { openCliStorage } from "../connection";
 import { formatDuration } from "../duration";
 import { deliveryExitCode, exitCodes, UserError } from "../exitCodes";

@@ -1,7 +1,6 @@
 // `cardpress wait <batchId>`: polls until the batch is finished, with a progress bar on a TTY.
 import { SingleBar, Presets } from "cli-progress";
-import type { BatchStatus } from "../../jobs/status";
-import type { JobStorage } from "../../jobs/storage";
+import { type BatchStatus, type JobStorage } from "../../jobs";
 import { openCliStorage } from "../connection";
 import { exitCodes, UserError } from "../exitCodes";
 import { note } from "../output";

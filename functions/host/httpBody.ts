@@ -1,5 +1,5 @@
 // Reading request bodies (JSON, or binary of given content types) with a size bound and errors that say what was wrong.
-import { JsonSyntaxError, parseJsonText } from "../../renderer/spec/jsonText";
+import { JsonSyntaxError, parseJsonText } from "../../renderer";
 import { RequestBodyError } from "./httpErrors";
 import { pipeline } from "../../settings";
 

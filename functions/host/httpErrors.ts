@@ -1,23 +1,19 @@
 // HTTP answers for errors: 4xx for the caller's mistakes (with the fields at fault), 5xx only for ours, no stacks.
-import { AssetError, SpecValidationError, type SpecIssue } from "../../renderer/errors";
+import { AssetError, type SpecIssue, SpecValidationError } from "../../renderer";
 import {
   AssetChangedError,
-  InvalidAssetError,
-  InvalidAssetNameError,
-  MissingAssetsError,
-} from "../../jobs/assets";
-import {
   BatchNotFoundError,
-  InvalidBatchIdError,
-  JobError,
-  StorageConfigError,
-  TransientStorageError,
-} from "../../jobs/errors";
-import {
   IdempotencyConflictError,
   IdempotencyKeyReuseError,
+  InvalidAssetError,
+  InvalidAssetNameError,
+  InvalidBatchIdError,
   InvalidIdempotencyKeyError,
-} from "../../jobs/idempotency";
+  JobError,
+  MissingAssetsError,
+  StorageConfigError,
+  TransientStorageError,
+} from "../../jobs";
 
 /** The request itself is unusable (not JSON, too large, a batch file sent to the single-card route). */
 export class RequestBodyError extends JobError {

@@ -1,11 +1,20 @@
 // One card synchronously (POST /api/render): validate, load its assets, render; no queue, no stored output.
-import { assetNamesOf, renderCard, type RenderedCard } from "../../renderer/render";
-import { isBatchFile, parseCardSpec } from "../../renderer/spec/validate";
-import { createAssetLoader } from "../../jobs/assets";
+import {
+  assetNamesOf,
+  isBatchFile,
+  parseCardSpec,
+  renderCard,
+  type RenderedCard,
+} from "../../renderer";
+import {
+  createAssetLoader,
+  type JobStorage,
+  renderCost,
+  type RenderGate,
+  sharedRenderGate,
+} from "../../jobs";
 import { RequestBodyError } from "./httpErrors";
-import { renderCost, sharedRenderGate, type RenderGate } from "../../jobs/renderGate";
 import { createBatchPath } from "./triggers";
-import type { JobStorage } from "../../jobs/storage";
 
 /**
  * Storage is opened only when the spec names assets: plain cards render without it. The render

@@ -1,5 +1,5 @@
 // Trigger definitions of every function (queue, schedule, routes, auth): read by app.* registrations and the local host.
-import { limits } from "../../renderer/limits";
+import { limits } from "../../renderer";
 import { names, pipeline } from "../../settings";
 
 /** host.json's `extensions.http.routePrefix` (the default); routes below are relative to it. */

@@ -1,6 +1,6 @@
 // Pruning keeps up with batch creation: a run's limit covers what the design rate creates between two runs (Azurite).
 import { nextOccurrence, parseSchedule } from "../../local/ncrontab";
-import { mapWithLimit } from "../../jobs/concurrency";
+import { mapWithLimit } from "../../support/concurrency";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { pruneExpiredBatches } from "../../jobs/prune";
 import { pipeline, readSettings } from "../../settings";

@@ -5,12 +5,12 @@ import {
   dropsTestModeWarnings,
   dropTestModeWarnings,
   isTestModeWarning,
-} from "../../local/quietAzureFunctions";
+} from "../../functions/host/quietAzureFunctions";
 
 test("the local host loads every function without a word on stderr", () => {
   const run = spawnSync(
     process.execPath,
-    ["--import", "tsx", "-e", 'require("./local/functionHandlers.ts")'],
+    ["--import", "tsx", "-e", 'require("./functions/host/handlers.ts")'],
     { cwd: path.join(__dirname, "../.."), encoding: "utf8" },
   );
   expect(run.stderr).toBe("");

@@ -1,17 +1,15 @@
 // The app's exported handlers by function name: the same code the `app.*` registrations in functions/ run.
 // First, so loading functions/ outside the Functions host prints no "test mode" warnings.
 import "./quietAzureFunctions";
-import { createBatch } from "../functions/createBatch";
-import { getBatch } from "../functions/getBatch";
-import { health } from "../functions/health";
-import { pruneRenders } from "../functions/pruneRenders";
-import { putAsset } from "../functions/putAsset";
-import { renderBatch } from "../functions/renderBatch";
-import { renderCardHttp } from "../functions/renderCardHttp";
-import type { triggers } from "../functions/host/triggers";
-import type { HttpHandler } from "./httpServer";
-import type { QueueHandler } from "./queueListener";
-import type { TimerHandler } from "./timerScheduler";
+import { createBatch } from "../createBatch";
+import { getBatch } from "../getBatch";
+import { health } from "../health";
+import { pruneRenders } from "../pruneRenders";
+import { putAsset } from "../putAsset";
+import { renderBatch } from "../renderBatch";
+import { renderCardHttp } from "../renderCardHttp";
+import type { triggers } from "./triggers";
+import { type HttpHandler, type QueueHandler, type TimerHandler } from "../../local";
 
 type Handlers = typeof triggers;
 

@@ -1,4 +1,4 @@
-// Where the CLI finds the package's own files and the local stack's state folder.
+// Where cardpress's own files are (package.json, host.json, fonts, examples), from source or from dist/.
 import { existsSync } from "node:fs";
 import path from "node:path";
 
@@ -12,13 +12,4 @@ export function packageRoot(): string {
       throw new Error(`cardpress: no package.json with host.json above ${__dirname}`);
     }
   }
-}
-
-/**
- * The local stack's default data folder's parent (`azurite/` inside; the registry of the running
- * stack is per user, see local/stackFile.ts): `.cardpress/` in the current folder,
- * or CARDPRESS_STATE_DIR (tests use a temporary folder so they never touch a running stack).
- */
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.CARDPRESS_STATE_DIR ?? ".cardpress");
 }

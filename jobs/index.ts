@@ -1,0 +1,41 @@
+// The job pipeline's public API: batches, chunks, assets, status and pruning over storage; other layers import only this.
+export {
+  AssetChangedError,
+  assetContentTypes,
+  assetFieldsOf,
+  checkAssetBytes,
+  checkAssetName,
+  type CheckedAsset,
+  createAssetLoader,
+  InvalidAssetError,
+  InvalidAssetNameError,
+  MissingAssetsError,
+  storeAsset,
+  writeCheckedAsset,
+} from "./assets";
+export { processChunkMessage } from "./chunk";
+export { downloadOutput } from "./download";
+export { enqueueBatch, type EnqueuedBatch } from "./enqueue";
+export {
+  BatchNotFoundError,
+  describeStorageError,
+  InvalidBatchIdError,
+  InvalidBlobNameError,
+  JobError,
+  RejectedMessageError,
+  StorageConfigError,
+  TransientStorageError,
+} from "./errors";
+export { eventLoopDelay } from "./eventLoopDelay";
+export { checkStorageHealth } from "./health";
+export {
+  IdempotencyConflictError,
+  idempotencyKeyHeader,
+  IdempotencyKeyReuseError,
+  InvalidIdempotencyKeyError,
+} from "./idempotency";
+export { quarantineMessage } from "./poison";
+export { pruneExpiredBatches } from "./prune";
+export { AdmissionLimit, renderCost, type RenderGate, sharedRenderGate } from "./renderGate";
+export { type BatchStatus, getBatchStatus } from "./status";
+export { connectStorage, ensureStorageResources, type JobStorage, openStorage } from "./storage";
