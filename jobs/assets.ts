@@ -321,6 +321,52 @@ async function downloadAsset(blob: BlobClient, pin: AssetPin | undefined): Promi
 }
 
 /**
+ * The bytes of a loaded asset, or the AssetError for the card field that named it. The error is
+ * built per card: cards sharing a missing logo each name their own field.
+ */
+function assetBytes(loaded: Loaded, field: string, asset: string): Uint8Array {
+  const blob = `blob "${asset}" in container "${names.containers.assets}"`;
+  switch (loaded.kind) {
+    case "bytes":
+      return loaded.bytes;
+    case "missing":
+      throw new AssetError(field, asset, `not found (no ${blob})`);
+    case "too-large":
+      throw new AssetError(
+        field,
+        asset,
+        `${blob} is ${loaded.size.toLocaleString("en-US")} bytes; expected at most ${limits.maxAssetBytes.toLocaleString("en-US")}`,
+      );
+    case "unpinned":
+      throw new AssetError(
+        field,
+        asset,
+        `not one of the assets this batch pinned when it was created`,
+      );
+    case "pin-gone":
+      throw new AssetError(
+        field,
+        asset,
+        `the version of ${blob} pinned when the batch was created (snapshot ${loaded.pin.snapshot}, ETag ${loaded.pin.etag}) no longer exists`,
+      );
+  }
+}
+
+/** `load` called once per asset name while it succeeds; a failure is forgotten, so the next card (or redelivery) tries again. */
+function loadingOnce(load: (asset: string) => Promise<Loaded>): (asset: string) => Promise<Loaded> {
+  const cache = new Map<string, Promise<Loaded>>();
+  return (asset) => {
+    let pending = cache.get(asset);
+    if (!pending) {
+      pending = load(asset);
+      cache.set(asset, pending);
+      pending.catch(() => cache.delete(asset));
+    }
+    return pending;
+  };
+}
+
+/**
  * A loader that reads each asset once (a chunk's cards usually share a logo). Names come from the
  * validated spec (no URLs, no ".."), so nothing outside the container can be reached. With `pins`
  * (a batch record's), every asset is read from the version pinned at enqueue, checked by ETag,
@@ -333,60 +379,20 @@ export function createAssetLoader(
   storage: JobStorage,
   pins?: Readonly<Record<string, AssetPin>>,
 ): AssetLoader {
-  const cache = new Map<string, Promise<Loaded>>();
-  const container = names.containers.assets;
   const pinned = pins ? new Map(Object.entries(pins)) : undefined;
-  const load = async (asset: string): Promise<Loaded> => {
+  const loadOnce = loadingOnce(async (asset) => {
     const pin = pinned?.get(asset);
     if (pinned && !pin) return { kind: "unpinned" };
     const blob = storage.assets.getBlobClient(asset);
     return storageCall(`reading asset ${asset}`, () =>
       downloadAsset(pin ? blob.withSnapshot(pin.snapshot) : blob, pin),
     );
-  };
-  const loadOnce = (asset: string): Promise<Loaded> => {
-    let pending = cache.get(asset);
-    if (!pending) {
-      pending = load(asset);
-      cache.set(asset, pending);
-      // A transient failure must not stick: the next card (or redelivery) tries again.
-      pending.catch(() => cache.delete(asset));
-    }
-    return pending;
-  };
-  // The error is built per card: cards sharing a missing logo each name their own field.
-  const bytesOf = (loaded: Loaded, field: string, asset: string): Uint8Array => {
-    const blob = `blob "${asset}" in container "${container}"`;
-    switch (loaded.kind) {
-      case "bytes":
-        return loaded.bytes;
-      case "missing":
-        throw new AssetError(field, asset, `not found (no ${blob})`);
-      case "too-large":
-        throw new AssetError(
-          field,
-          asset,
-          `${blob} is ${loaded.size.toLocaleString("en-US")} bytes; expected at most ${limits.maxAssetBytes.toLocaleString("en-US")}`,
-        );
-      case "unpinned":
-        throw new AssetError(
-          field,
-          asset,
-          `not one of the assets this batch pinned when it was created`,
-        );
-      case "pin-gone":
-        throw new AssetError(
-          field,
-          asset,
-          `the version of ${blob} pinned when the batch was created (snapshot ${loaded.pin.snapshot}, ETag ${loaded.pin.etag}) no longer exists`,
-        );
-    }
-  };
+  });
   return async (spec, path = []) => {
     const entries = await Promise.all(
       assetFieldsOf(spec).map(async ({ field, asset }) => {
         const loaded = await loadOnce(asset);
-        return [asset, bytesOf(loaded, formatPath([...path, field]), asset)] as const;
+        return [asset, assetBytes(loaded, formatPath([...path, field]), asset)] as const;
       }),
     );
     return new Map(entries);

@@ -119,6 +119,67 @@ export interface BatchToWrite<T> {
   key?: BatchKey & { previous?: string };
 }
 
+/** When an unfinished creation may be pruned: creationDeadlineMinutes after creation, at most the batch's expiry. */
+function creationDeadline(record: BatchRecord): Date {
+  return new Date(
+    Math.min(
+      new Date(record.createdAt).getTime() + pipeline.creationDeadlineMinutes * 60_000,
+      new Date(record.expiresAt).getTime(),
+    ),
+  );
+}
+
+/** The idempotency key's record in `state`; once created it carries the answer replays give. */
+function keyRecord<T>(
+  batch: BatchToWrite<T>,
+  state: IdempotencyRecord["state"],
+): IdempotencyRecord {
+  return {
+    v: protocolVersion,
+    requestSha256: batch.key?.requestHash ?? "",
+    batchId: batch.record.batchId,
+    state,
+    expiresAt: batch.record.expiresAt,
+    ...(state === "created" ? { response: batch.response } : {}),
+  };
+}
+
+/** Writes the key's record conditionally (on `etag`, or on absence); another writer in between throws IdempotencyConflictError. */
+async function claimKey(
+  storage: JobStorage,
+  key: BatchKey,
+  record: IdempotencyRecord,
+  etag: string | undefined,
+): Promise<string> {
+  const written = await writeIdempotencyRecord(storage, key.keyHash, record, etag);
+  if (written === undefined) throw new IdempotencyConflictError();
+  return written;
+}
+
+/** Claim checks first, then the messages that may name them (8 in flight each). */
+async function sendChunks<T>(storage: JobStorage, batch: BatchToWrite<T>): Promise<void> {
+  const { batchId } = batch.record;
+  await mapWithLimit(batch.claimChecks, 8, ({ blob, chunk }) =>
+    writeJsonBlob(storage.jobs, blob, chunk),
+  );
+  await mapWithLimit(batch.messages, 8, ({ chunk, text }) =>
+    storageCall(`sending chunk ${chunk} of ${batchId} to ${names.renderQueue}`, () =>
+      storage.renderQueue.sendMessage(text),
+    ),
+  );
+}
+
+/** Throws CreationTooSlowError once the creation has run past the time its batch could still render in. */
+function checkCreationTime(started: number, batchId: string): void {
+  const usableMs =
+    (pipeline.creationDeadlineMinutes - pipeline.renderStopsMinutesBeforeExpiry) * 60_000;
+  if (performance.now() - started > usableMs) {
+    throw new CreationTooSlowError(
+      `creating batch ${batchId} took over ${usableMs / 60_000} minutes; it is abandoned and will be deleted`,
+    );
+  }
+}
+
 /**
  * Writes a batch so that no failure leaves it visible half made. Order:
  *  1. asset snapshots (a failure deletes those taken; a missing asset throws before anything else);
@@ -133,35 +194,15 @@ export interface BatchToWrite<T> {
 export async function writeBatch<T>(storage: JobStorage, batch: BatchToWrite<T>): Promise<void> {
   const started = performance.now();
   const { batchId } = batch.record;
-  const createdAt = new Date(batch.record.createdAt);
-  const creatingUntil = new Date(
-    Math.min(
-      createdAt.getTime() + pipeline.creationDeadlineMinutes * 60_000,
-      new Date(batch.record.expiresAt).getTime(),
-    ),
-  );
+  const creatingUntil = creationDeadline(batch.record);
   const pins = await pinAssets(storage, batch.assetReferences, batch.expectedAssets);
-  const keyRecord = (state: IdempotencyRecord["state"]): IdempotencyRecord => ({
-    v: protocolVersion,
-    requestSha256: batch.key?.requestHash ?? "",
-    batchId,
-    state,
-    expiresAt: batch.record.expiresAt,
-    ...(state === "created" ? { response: batch.response } : {}),
-  });
+  const key = batch.key;
   let recordWritten = false;
   try {
-    let keyEtag: string | undefined;
-    if (batch.key) {
-      keyEtag = await writeIdempotencyRecord(
-        storage,
-        batch.key.keyHash,
-        keyRecord("creating"),
-        batch.key.previous,
-      );
-      if (keyEtag === undefined) throw new IdempotencyConflictError();
-    }
-    await writeMarker(storage, creatingUntil, batchId, batch.key?.keyHash);
+    const keyEtag = key
+      ? await claimKey(storage, key, keyRecord(batch, "creating"), key.previous)
+      : undefined;
+    await writeMarker(storage, creatingUntil, batchId, key?.keyHash);
     const record: BatchRecord = {
       ...batch.record,
       creatingUntil: creatingUntil.toISOString(),
@@ -170,31 +211,12 @@ export async function writeBatch<T>(storage: JobStorage, batch: BatchToWrite<T>)
     };
     await writeJsonBlob(storage.renders, blobNames.batchRecord(batchId), record);
     recordWritten = true;
-    await mapWithLimit(batch.claimChecks, 8, ({ blob, chunk }) =>
-      writeJsonBlob(storage.jobs, blob, chunk),
-    );
-    await mapWithLimit(batch.messages, 8, ({ chunk, text }) =>
-      storageCall(`sending chunk ${chunk} of ${batchId} to ${names.renderQueue}`, () =>
-        storage.renderQueue.sendMessage(text),
-      ),
-    );
-    const usableMs =
-      (pipeline.creationDeadlineMinutes - pipeline.renderStopsMinutesBeforeExpiry) * 60_000;
-    if (performance.now() - started > usableMs) {
-      throw new CreationTooSlowError(
-        `creating batch ${batchId} took over ${usableMs / 60_000} minutes; it is abandoned and will be deleted`,
-      );
+    await sendChunks(storage, batch);
+    checkCreationTime(started, batchId);
+    if (key && keyEtag !== undefined) {
+      await claimKey(storage, key, keyRecord(batch, "created"), keyEtag);
     }
-    if (batch.key && keyEtag !== undefined) {
-      const answered = await writeIdempotencyRecord(
-        storage,
-        batch.key.keyHash,
-        keyRecord("created"),
-        keyEtag,
-      );
-      if (answered === undefined) throw new IdempotencyConflictError();
-    }
-    await commitBatch(storage, record, batch.key?.keyHash);
+    await commitBatch(storage, record, key?.keyHash);
   } catch (error) {
     // Before the record exists nothing names the snapshots: delete them now (after, the pruner does).
     if (!recordWritten) await unpinAssets(storage, pins).catch(() => undefined);

@@ -1,22 +1,21 @@
 // Rendering one chunk message: each card to its blob (idempotently), then the chunk's result document.
 import {
   type CardSpec,
-  EngineUnavailableError,
   estimateRenderMs,
   extensions,
-  isPermanentRenderError,
   parseCardSpec,
   renderCard,
+  type RenderedCard,
 } from "../renderer";
 import type { BlobItem } from "@azure/storage-blob";
 import { createAssetLoader, type AssetLoader } from "./assets";
 import { z } from "zod";
 import { CorruptDocumentError, readJsonBlob, writeJsonBlob } from "./blobJson";
 import { mapWithLimit } from "../support";
-import { CardDeadlineError, cardDeadlineMs, withDeadline } from "./deadline";
-import { JobError, UntrustedMessageError, storageCall } from "./errors";
+import { cardDeadlineMs, withDeadline } from "./deadline";
+import { UntrustedMessageError, storageCall } from "./errors";
 import { isPastRenderDeadline } from "./expiry";
-import { toItemError } from "./itemErrors";
+import { itemFailure, toItemError } from "./itemErrors";
 import { blobNames } from "./layout";
 import { consoleLogger, type JobLogger } from "./logger";
 import { renderCost, sharedRenderGate, type RenderGate } from "./renderGate";
@@ -167,57 +166,34 @@ const failed = (item: ChunkItem, error: unknown): ItemResult => ({
 });
 
 /**
- * Renders one card of a chunk to `renders/<batchId>/<itemId>.<ext>`. If a previous delivery already
- * wrote this exact spec (same hash in the blob's metadata, see `existing`), it is reused, not re-rendered:
- * that is what lets a redelivered chunk finish only the rest. Permanent problems (invalid spec,
- * missing or oversized asset, a renderer failure) become a failed result; storage failures throw.
+ * Renders a card inside the render gate and within its deadline. Assets are loaded inside the
+ * gate, so a card waiting for memory holds none of their bytes; the deadline counts from when the
+ * render starts (jobs/deadline.ts).
  */
-export async function renderChunkItem(
+function renderWithinLimits(
+  spec: CardSpec,
+  item: ChunkItem,
+  loadAssets: AssetLoader,
+  gate: RenderGate,
+  deadlineMs: number,
+): Promise<RenderedCard> {
+  return withDeadline(deadlineMs, estimateRenderMs(spec), (startClock) =>
+    gate.run(renderCost(spec), async () => {
+      const assets = await loadAssets(spec, ["items", item.index]);
+      startClock();
+      return renderCard(spec, assets);
+    }),
+  );
+}
+
+/** Writes a rendered card to its blob, with the metadata a redelivery reuses it by (`reuseExisting`). */
+async function writeOutput(
   storage: JobStorage,
   batchId: string,
   item: ChunkItem,
-  loadAssets: AssetLoader,
-  existing: ExistingOutputs,
-  log: JobLogger = consoleLogger,
-  gate: RenderGate = sharedRenderGate(),
-  deadlineMs: (spec: CardSpec) => number = (spec) => cardDeadlineMs(spec, readSettings()),
+  hash: string,
+  rendered: RenderedCard,
 ): Promise<ItemResult> {
-  let spec: CardSpec;
-  try {
-    spec = parseCardSpec(item.spec, ["items", item.index]);
-  } catch (error) {
-    return failed(item, error);
-  }
-  const hash = specHash(spec);
-  const previous = reuseExisting(
-    item,
-    existing,
-    blobNames.output(batchId, item.id, extensions[spec.format]),
-    hash,
-  );
-  if (previous) return previous;
-
-  let rendered;
-  try {
-    // Assets are loaded inside the gate, so a card waiting for memory holds none of their bytes.
-    // The deadline counts from when the render starts (jobs/deadline.ts).
-    rendered = await withDeadline(deadlineMs(spec), estimateRenderMs(spec), (startClock) =>
-      gate.run(renderCost(spec), async () => {
-        const assets = await loadAssets(spec, ["items", item.index]);
-        startClock();
-        return renderCard(spec, assets);
-      }),
-    );
-  } catch (error) {
-    if (isPermanentRenderError(error) || error instanceof CardDeadlineError) {
-      return failed(item, error);
-    }
-    // Storage trouble and a missing canvas engine can go away: let the host retry the message.
-    if (error instanceof JobError || error instanceof EngineUnavailableError) throw error;
-    // Anything else is a renderer failure on this spec; retrying would fail the same way.
-    log.error(`renderBatch ${batchId}: rendering ${item.id} failed unexpectedly`, error);
-    return failed(item, error);
-  }
   const blobName = blobNames.output(batchId, item.id, rendered.extension);
   const renderMs = Math.round((rendered.drawMs + rendered.encodeMs) * 10) / 10;
   const warnings = encodeWarnings(rendered.warnings);
@@ -250,6 +226,48 @@ export async function renderChunkItem(
     renderMs,
     warnings: rendered.warnings,
   };
+}
+
+/**
+ * Renders one card of a chunk to `renders/<batchId>/<itemId>.<ext>`. If a previous delivery already
+ * wrote this exact spec (same hash in the blob's metadata, see `existing`), it is reused, not re-rendered:
+ * that is what lets a redelivered chunk finish only the rest. Permanent problems (invalid spec,
+ * missing or oversized asset, a renderer failure) become a failed result; storage failures throw
+ * (jobs/itemErrors.ts decides which is which).
+ */
+export async function renderChunkItem(
+  storage: JobStorage,
+  batchId: string,
+  item: ChunkItem,
+  loadAssets: AssetLoader,
+  existing: ExistingOutputs,
+  log: JobLogger = consoleLogger,
+  gate: RenderGate = sharedRenderGate(),
+  deadlineMs: (spec: CardSpec) => number = (spec) => cardDeadlineMs(spec, readSettings()),
+): Promise<ItemResult> {
+  let spec: CardSpec;
+  try {
+    spec = parseCardSpec(item.spec, ["items", item.index]);
+  } catch (error) {
+    return failed(item, error);
+  }
+  const hash = specHash(spec);
+  const output = blobNames.output(batchId, item.id, extensions[spec.format]);
+  const previous = reuseExisting(item, existing, output, hash);
+  if (previous) return previous;
+
+  let rendered: RenderedCard;
+  try {
+    rendered = await renderWithinLimits(spec, item, loadAssets, gate, deadlineMs(spec));
+  } catch (error) {
+    const failure = itemFailure(error);
+    if (failure === "retry") throw error;
+    if (failure === "unexpected") {
+      log.error(`renderBatch ${batchId}: rendering ${item.id} failed unexpectedly`, error);
+    }
+    return failed(item, error);
+  }
+  return writeOutput(storage, batchId, item, hash, rendered);
 }
 
 /**

@@ -1,9 +1,10 @@
 // Per-card render deadlines of the batch pipeline: a bounded multiple of the card's estimated cost; a card past it fails for good and the chunk moves on.
-import { CardpressError, type CardSpec, describeMs, estimateRenderMs } from "../renderer";
+import { type CardSpec, describeMs, estimateRenderMs } from "../renderer";
 import { pipeline, type Settings } from "../settings";
+import { JobError } from "./errors";
 
 /** A card took longer than its deadline: a permanent per-item failure (`deadline_exceeded`). */
-export class CardDeadlineError extends CardpressError {
+export class CardDeadlineError extends JobError {
   override name = "CardDeadlineError";
   constructor(
     readonly deadlineMs: number,

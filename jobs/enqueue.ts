@@ -7,10 +7,11 @@ import {
   formatPath,
   outputSize,
   parseBatchFile,
+  type ParsedBatch,
   SpecValidationError,
 } from "../renderer";
-import { assetFieldsOf } from "./assets";
-import { lookUpKey, writeBatch, type BatchKey } from "./batchCreation";
+import { assetFieldsOf, type AssetReference } from "./assets";
+import { type BatchKey, type KeyLookup, lookUpKey, writeBatch } from "./batchCreation";
 import { hashIdempotencyKey, hashRequest } from "./idempotency";
 import { toItemError } from "./itemErrors";
 import { blobNames, createBatchId } from "./layout";
@@ -150,6 +151,96 @@ export function checkBatchRenderBudget(
   );
 }
 
+/** The key's hashes (never the client's text), or undefined without an Idempotency-Key. */
+function batchKeyOf(batchFile: unknown, options: EnqueueOptions): BatchKey | undefined {
+  if (options.idempotencyKey === undefined) return undefined;
+  return {
+    keyHash: hashIdempotencyKey(options.idempotencyKey),
+    requestHash: hashRequest(batchFile, options.singleCardId),
+  };
+}
+
+/** The batch's ttlHours within [pipeline.minTtlHours, MAX_TTL_HOURS], with a warning for each bound applied. */
+function effectiveTtl(
+  requested: number | undefined,
+  settings: Settings,
+): { ttlHours: number; warnings: string[] } {
+  const warnings: string[] = [];
+  let ttlHours = requested ?? settings.RETENTION_HOURS;
+  if (ttlHours > settings.MAX_TTL_HOURS) {
+    warnings.push(
+      `ttlHours ${ttlHours} is above the maximum of ${settings.MAX_TTL_HOURS}; using ${settings.MAX_TTL_HOURS}`,
+    );
+    ttlHours = settings.MAX_TTL_HOURS;
+  }
+  if (ttlHours < pipeline.minTtlHours) {
+    warnings.push(
+      `ttlHours ${ttlHours} is below the minimum of ${pipeline.minTtlHours} (rendering stops ${pipeline.renderStopsMinutesBeforeExpiry} minutes before a batch expires); using ${pipeline.minTtlHours}`,
+    );
+    ttlHours = pipeline.minTtlHours;
+  }
+  return { ttlHours, warnings };
+}
+
+type AcceptedItem = { index: number; id: string; spec: CardSpec };
+
+/** Where the accepted cards name assets (`items[5].logo`): each is pinned before anything is written. */
+function assetReferencesOf(accepted: readonly AcceptedItem[]): AssetReference[] {
+  return accepted.flatMap((item) =>
+    assetFieldsOf(item.spec).map(({ field, asset }) => ({
+      path: formatPath(["items", item.index, field]),
+      asset,
+    })),
+  );
+}
+
+/** The valid cards, to be queued, and the invalid ones with their item errors (they count as failed). */
+function sortItems(items: ParsedBatch["items"]): {
+  accepted: AcceptedItem[];
+  rejected: EnqueuedBatch["rejected"];
+} {
+  return {
+    accepted: items.flatMap((item) =>
+      item.spec ? [{ index: item.index, id: item.id, spec: item.spec }] : [],
+    ),
+    rejected: items.flatMap((item) =>
+      item.error ? [{ index: item.index, id: item.id, error: toItemError(item.error) }] : [],
+    ),
+  };
+}
+
+/**
+ * Each item as the batch record lists it: its chunk and spec hash when accepted (the worker
+ * renders a card only from a message carrying this exact spec), its error when rejected.
+ */
+function recordItems(
+  items: ParsedBatch["items"],
+  chunks: readonly PlannedChunk[],
+  rejected: EnqueuedBatch["rejected"],
+): BatchRecord["items"] {
+  const chunkOf = new Map<number, number>();
+  const hashOf = new Map<number, string>();
+  for (const planned of chunks) {
+    for (const item of planned.inline.items) {
+      chunkOf.set(item.index, planned.inline.chunk);
+      hashOf.set(item.index, specHash(item.spec));
+    }
+  }
+  const rejectedByIndex = new Map(rejected.map((item) => [item.index, item.error]));
+  return items.map((item) => {
+    const chunk = chunkOf.get(item.index);
+    const hash = hashOf.get(item.index);
+    const error = rejectedByIndex.get(item.index);
+    return {
+      index: item.index,
+      id: item.id,
+      ...(chunk !== undefined ? { chunk } : {}),
+      ...(hash !== undefined ? { specHash: hash } : {}),
+      ...(error ? { error } : {}),
+    };
+  });
+}
+
 /**
  * Validates a batch file and queues it. Batch-level problems throw SpecValidationError; a valid card
  * naming an asset the `assets` container does not hold throws MissingAssetsError (every such
@@ -165,81 +256,29 @@ export async function enqueueBatch(
   const { settings } = options;
   const now = options.now ?? new Date();
   const parsed = parseBatchFile(batchFile, { singleCardId: options.singleCardId });
-  const key: BatchKey | undefined =
-    options.idempotencyKey === undefined
-      ? undefined
-      : {
-          keyHash: hashIdempotencyKey(options.idempotencyKey),
-          requestHash: hashRequest(batchFile, options.singleCardId),
-        };
+  const key = batchKeyOf(batchFile, options);
   const known = key ? await lookUpKey<EnqueuedBatch>(storage, key, now) : undefined;
   if (known?.kind === "replay") return { ...known.response, replayed: true };
-  const warnings: string[] = [];
-  let ttlHours = parsed.ttlHours ?? settings.RETENTION_HOURS;
-  if (ttlHours > settings.MAX_TTL_HOURS) {
-    warnings.push(
-      `ttlHours ${ttlHours} is above the maximum of ${settings.MAX_TTL_HOURS}; using ${settings.MAX_TTL_HOURS}`,
-    );
-    ttlHours = settings.MAX_TTL_HOURS;
-  }
-  if (ttlHours < pipeline.minTtlHours) {
-    warnings.push(
-      `ttlHours ${ttlHours} is below the minimum of ${pipeline.minTtlHours} (rendering stops ${pipeline.renderStopsMinutesBeforeExpiry} minutes before a batch expires); using ${pipeline.minTtlHours}`,
-    );
-    ttlHours = pipeline.minTtlHours;
-  }
-  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
+  const { ttlHours, warnings } = effectiveTtl(parsed.ttlHours, settings);
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
   const batchId = createBatchId(now);
 
-  const accepted = parsed.items.flatMap((item) =>
-    item.spec ? [{ index: item.index, id: item.id, spec: item.spec }] : [],
-  );
-  // Pinned before anything else is written: a missing one refuses the batch (writeBatch).
-  const assetReferences = accepted.flatMap((item) =>
-    assetFieldsOf(item.spec).map(({ field, asset }) => ({
-      path: formatPath(["items", item.index, field]),
-      asset,
-    })),
-  );
-  const rejected = parsed.items.flatMap((item) =>
-    item.error ? [{ index: item.index, id: item.id, error: toItemError(item.error) }] : [],
-  );
+  const { accepted, rejected } = sortItems(parsed.items);
   // Checked before anything is written, like every batch-level problem.
   checkBatchRenderBudget(accepted, settings.MAX_BATCH_RENDER_SECONDS);
   const chunks = planChunks(batchId, accepted, settings.CHUNK_SIZE, chunkCostBudget);
-  const chunkOf = new Map<number, number>();
-  // Pinned in the record: the worker renders a card only from a message carrying this exact spec.
-  const hashOf = new Map<number, string>();
-  for (const planned of chunks) {
-    for (const item of planned.inline.items) {
-      chunkOf.set(item.index, planned.inline.chunk);
-      hashOf.set(item.index, specHash(item.spec));
-    }
-  }
-  const rejectedByIndex = new Map(rejected.map((item) => [item.index, item.error]));
   const record: BatchRecord = {
     v: protocolVersion,
     batchId,
     createdAt: now.toISOString(),
-    expiresAt: expiresAt.toISOString(),
+    expiresAt,
     ttlHours,
     metadata: parsed.metadata,
     chunkSize: settings.CHUNK_SIZE,
     chunkCount: chunks.length,
     total: parsed.items.length,
-    items: parsed.items.map((item) => {
-      const chunk = chunkOf.get(item.index);
-      const error = rejectedByIndex.get(item.index);
-      return {
-        index: item.index,
-        id: item.id,
-        ...(chunk !== undefined ? { chunk } : {}),
-        ...(hashOf.has(item.index) ? { specHash: hashOf.get(item.index) } : {}),
-        ...(error ? { error } : {}),
-      };
-    }),
+    items: recordItems(parsed.items, chunks, rejected),
   };
-
   const response: EnqueuedBatch = {
     batchId,
     total: parsed.items.length,
@@ -248,26 +287,25 @@ export async function enqueueBatch(
     chunkCount: chunks.length,
     claimChecks: chunks.filter((planned) => planned.claimCheck).length,
     ttlHours,
-    expiresAt: expiresAt.toISOString(),
+    expiresAt,
     warnings,
   };
   await writeBatch(storage, {
     record,
-    assetReferences,
+    // Pinned before anything else is written: a missing one refuses the batch (writeBatch).
+    assetReferences: assetReferencesOf(accepted),
     ...(options.expectedAssets ? { expectedAssets: options.expectedAssets } : {}),
     claimChecks: chunks.flatMap((planned) =>
       planned.claimCheck ? [{ blob: planned.claimCheck, chunk: planned.inline }] : [],
     ),
     messages: chunks.map((planned) => ({ chunk: planned.inline.chunk, text: planned.queueText })),
     response,
-    ...(key
-      ? {
-          key: {
-            ...key,
-            ...(known?.kind === "create" && known.previous ? { previous: known.previous } : {}),
-          },
-        }
-      : {}),
+    ...(key ? { key: { ...key, ...previousKeyRecord(known) } } : {}),
   });
   return response;
+}
+
+/** The ETag of a stale record for this key, which the new creation takes over. */
+function previousKeyRecord(known: KeyLookup<EnqueuedBatch> | undefined): { previous?: string } {
+  return known?.kind === "create" && known.previous ? { previous: known.previous } : {};
 }

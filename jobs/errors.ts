@@ -1,6 +1,8 @@
-// Named error classes of the job pipeline, and the rule that says which storage failures are worth a retry.
+// Named error classes of the job pipeline, the rule that says which storage failures are worth a retry, and retry vs poison for a failed delivery.
 import { RestError } from "@azure/storage-blob";
+import { errorRule, translateError } from "../support";
 
+/** The job pipeline's base: every error jobs/ throws is one (functions/ and cli/ translate them). */
 export class JobError extends Error {
   override name = "JobError";
 }
@@ -91,4 +93,24 @@ export async function storageCall<T>(operation: string, call: () => Promise<T>):
     if (error instanceof JobError) throw error;
     throw new TransientStorageError(operation, error);
   }
+}
+
+/** What the render-jobs worker does with a delivery that threw. */
+export type DeliveryFailure =
+  /** Moved to the poison queue at once, as received: no delivery can fix it (`reason` says why). */
+  | { action: "poison"; reason: string }
+  /** Thrown to the host, which redelivers it and poisons it after maxDequeueCount (host.json). */
+  | { action: "retry" };
+
+const poison = (error: Error): DeliveryFailure => ({ action: "poison", reason: error.message });
+
+const deliveryFailures = [
+  errorRule(RejectedMessageError, poison),
+  // A name outside the layout cannot come from a valid message: refused like one, never retried.
+  errorRule(InvalidBlobNameError, poison),
+];
+
+/** Retry vs poison for a chunk message whose processing threw (functions/renderBatch.ts). */
+export function deliveryFailure(error: unknown): DeliveryFailure {
+  return translateError(error, deliveryFailures) ?? { action: "retry" };
 }

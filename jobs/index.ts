@@ -18,6 +18,8 @@ export { downloadOutput } from "./download";
 export { enqueueBatch, type EnqueuedBatch } from "./enqueue";
 export {
   BatchNotFoundError,
+  deliveryFailure,
+  type DeliveryFailure,
   describeStorageError,
   InvalidBatchIdError,
   InvalidBlobNameError,
@@ -38,4 +40,10 @@ export { quarantineMessage } from "./poison";
 export { pruneExpiredBatches } from "./prune";
 export { AdmissionLimit, renderCost, type RenderGate, sharedRenderGate } from "./renderGate";
 export { type BatchStatus, getBatchStatus } from "./status";
-export { connectStorage, ensureStorageResources, type JobStorage, openStorage } from "./storage";
+export {
+  connectStorage,
+  ensureStorageResources,
+  type JobStorage,
+  openStorage,
+  storageClientOptions,
+} from "./storage";

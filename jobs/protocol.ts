@@ -4,6 +4,7 @@ import { limits } from "../renderer";
 import { UndecodableMessageError, UntrustedMessageError } from "./errors";
 import { blobNames, isBatchId, isChunkNumber, isItemId, maxChunkNumber } from "./layout";
 import { maxChunkSize, protocolVersion } from "../settings";
+import { isBase64 } from "../support";
 import { specHash } from "./specHash";
 
 const version = z.literal(protocolVersion);
@@ -163,7 +164,6 @@ export const itemResultSchema = z.discriminatedUnion("status", [
   failedItemSchema,
 ]);
 export type ItemResult = z.infer<typeof itemResultSchema>;
-export type RenderedItem = z.infer<typeof renderedItemSchema>;
 
 /** `renders/<batchId>/_chunks/<chunk>.json`, written once every card of the chunk is settled. */
 export const chunkResultSchema = z.object({
@@ -178,10 +178,6 @@ export type ChunkResult = z.infer<typeof chunkResultSchema>;
 /** Queue text as the Functions host expects it by default (`messageEncoding: base64`). */
 export function encodeQueueMessage(message: ChunkMessage): string {
   return Buffer.from(JSON.stringify(message), "utf8").toString("base64");
-}
-
-function looksLikeBase64(text: string): boolean {
-  return text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
 }
 
 /** Our encoder writes UTF-8 only: bytes that are not valid UTF-8 are not a message of ours. */
@@ -206,7 +202,7 @@ function toJson(raw: unknown): unknown {
   if (typeof raw !== "string") return raw;
   const text = raw.trim();
   // The host decodes base64 before the handler runs; raw base64 arrives only from other callers.
-  const candidate = looksLikeBase64(text) ? utf8Text(Buffer.from(text, "base64")) : text;
+  const candidate = isBase64(text) ? utf8Text(Buffer.from(text, "base64")) : text;
   try {
     return JSON.parse(candidate);
   } catch {

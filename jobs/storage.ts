@@ -28,7 +28,12 @@ export interface JobStorage {
   isEmulator: boolean;
 }
 
-const clientOptions = { retryOptions: { ...pipeline.storageRetry } };
+/**
+ * Options of every storage client: the pipeline's short SDK retries, not the SDK default (4 tries,
+ * 4 s doubling: up to 44 s per call). With the default, one settle or poll of the local host that
+ * met a storage outage kept retrying long after storage was back, taking no new message meanwhile.
+ */
+export const storageClientOptions = { retryOptions: { ...pipeline.storageRetry } };
 
 function isLoopbackHttp(url: string): boolean {
   const { protocol, hostname } = new URL(url);
@@ -75,11 +80,11 @@ export function connectStorage(connection: StorageConnection): JobStorage {
     try {
       blobService = BlobServiceClient.fromConnectionString(
         connection.connectionString,
-        clientOptions,
+        storageClientOptions,
       );
       queueService = QueueServiceClient.fromConnectionString(
         connection.connectionString,
-        clientOptions,
+        storageClientOptions,
       );
     } catch (error) {
       throw new StorageConfigError(
@@ -90,12 +95,12 @@ export function connectStorage(connection: StorageConnection): JobStorage {
     blobService = new BlobServiceClient(
       connection.blobServiceUri,
       connection.credential,
-      clientOptions,
+      storageClientOptions,
     );
     queueService = new QueueServiceClient(
       connection.queueServiceUri,
       connection.credential,
-      clientOptions,
+      storageClientOptions,
     );
   }
   return {

@@ -7,12 +7,13 @@ export interface SpecIssue {
   message: string;
 }
 
-export class CardpressError extends Error {
-  override name = "CardpressError";
+/** The renderer's base: every error the renderer throws is one (jobs/, functions/ and cli/ translate them). */
+export class RenderError extends Error {
+  override name = "RenderError";
 }
 
 /** The spec or batch file does not match the schema; `issues` lists every field at fault. */
-export class SpecValidationError extends CardpressError {
+export class SpecValidationError extends RenderError {
   override name = "SpecValidationError";
   constructor(
     readonly issues: SpecIssue[],
@@ -29,7 +30,7 @@ export class SpecValidationError extends CardpressError {
 }
 
 /** An image given to the renderer (logo, background) is missing, too large or not an image. */
-export class AssetError extends CardpressError {
+export class AssetError extends RenderError {
   override name = "AssetError";
   constructor(
     readonly field: string,
@@ -41,7 +42,7 @@ export class AssetError extends CardpressError {
 }
 
 /** The requested canvas engine cannot be loaded on this machine. */
-export class EngineUnavailableError extends CardpressError {
+export class EngineUnavailableError extends RenderError {
   override name = "EngineUnavailableError";
 }
 

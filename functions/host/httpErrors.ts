@@ -9,21 +9,26 @@ import {
   InvalidAssetNameError,
   InvalidBatchIdError,
   InvalidIdempotencyKeyError,
-  JobError,
   MissingAssetsError,
   StorageConfigError,
   TransientStorageError,
 } from "../../jobs";
+import { errorRule, type ErrorRule, translateError } from "../../support";
 
-/** The request itself is unusable (not JSON, too large, a batch file sent to the single-card route). */
-export class RequestBodyError extends JobError {
-  override name = "RequestBodyError";
+/** The functions' base for a request refused before any layer below saw it; `status` is its HTTP answer. */
+export class HttpRequestError extends Error {
+  override name = "HttpRequestError";
   constructor(
     message: string,
     readonly status: 400 | 413 | 415 = 400,
   ) {
     super(message);
   }
+}
+
+/** The request itself is unusable (not JSON, too large, a batch file sent to the single-card route). */
+export class RequestBodyError extends HttpRequestError {
+  override name = "RequestBodyError";
 }
 
 export interface ErrorBody {
@@ -55,48 +60,61 @@ const answer = (
   ours: status >= 500,
 });
 
+/** A fault of ours that a retry may fix: the caller is told to retry, without our details. */
+const storageUnavailable = (invocationId: string): HttpError =>
+  answer(
+    503,
+    "storage_unavailable",
+    `storage is unavailable; retry later (invocation ${invocationId})`,
+  );
+
+/** The HTTP answer for each error class the layers below name; anything else is a 500 (ours). */
+function httpAnswers(invocationId: string): ErrorRule<HttpError>[] {
+  return [
+    errorRule(HttpRequestError, (error) => answer(error.status, "invalid_request", error.message)),
+    errorRule(SpecValidationError, (error) =>
+      answer(400, "invalid_spec", error.message, error.issues),
+    ),
+    errorRule(AssetError, (error) =>
+      answer(422, "asset", error.message, [{ path: error.field, message: error.message }]),
+    ),
+    errorRule(InvalidBatchIdError, (error) => answer(400, "invalid_batch_id", error.message)),
+    errorRule(BatchNotFoundError, (error) => answer(404, "batch_not_found", error.message)),
+    errorRule(MissingAssetsError, (error) =>
+      answer(
+        400,
+        "missing_assets",
+        error.message,
+        error.references.map((reference) => ({
+          path: reference.path,
+          message: `asset ${JSON.stringify(reference.asset)} not found in the assets container`,
+        })),
+        { missingAssets: error.missing },
+      ),
+    ),
+    errorRule(InvalidAssetNameError, (error) => answer(400, "invalid_asset_name", error.message)),
+    errorRule(InvalidAssetError, (error) => answer(422, "invalid_asset", error.message)),
+    errorRule(AssetChangedError, (error) => answer(409, "asset_changed", error.message)),
+    errorRule(InvalidIdempotencyKeyError, (error) =>
+      answer(400, "invalid_idempotency_key", error.message),
+    ),
+    errorRule(IdempotencyKeyReuseError, (error) =>
+      answer(422, "idempotency_key_reused", error.message),
+    ),
+    errorRule(IdempotencyConflictError, (error) =>
+      answer(409, "idempotency_conflict", error.message),
+    ),
+    errorRule(TransientStorageError, () => storageUnavailable(invocationId)),
+    errorRule(StorageConfigError, () => storageUnavailable(invocationId)),
+  ];
+}
+
+/** The one translation of errors into HTTP answers (the table in docs/architecture.md). */
 export function toHttpError(error: unknown, invocationId: string): HttpError {
-  if (error instanceof SpecValidationError) {
-    return answer(400, "invalid_spec", error.message, error.issues);
-  }
-  if (error instanceof RequestBodyError)
-    return answer(error.status, "invalid_request", error.message);
-  if (error instanceof InvalidBatchIdError) return answer(400, "invalid_batch_id", error.message);
-  if (error instanceof BatchNotFoundError) return answer(404, "batch_not_found", error.message);
-  if (error instanceof MissingAssetsError) {
-    const fields = error.references.map((reference) => ({
-      path: reference.path,
-      message: `asset ${JSON.stringify(reference.asset)} not found in the assets container`,
-    }));
-    return answer(400, "missing_assets", error.message, fields, {
-      missingAssets: error.missing,
-    });
-  }
-  if (error instanceof InvalidAssetNameError) {
-    return answer(400, "invalid_asset_name", error.message);
-  }
-  if (error instanceof InvalidAssetError) return answer(422, "invalid_asset", error.message);
-  if (error instanceof AssetChangedError) return answer(409, "asset_changed", error.message);
-  if (error instanceof InvalidIdempotencyKeyError) {
-    return answer(400, "invalid_idempotency_key", error.message);
-  }
-  if (error instanceof IdempotencyKeyReuseError) {
-    return answer(422, "idempotency_key_reused", error.message);
-  }
-  if (error instanceof IdempotencyConflictError) {
-    return answer(409, "idempotency_conflict", error.message);
-  }
-  if (error instanceof AssetError) {
-    return answer(422, "asset", error.message, [{ path: error.field, message: error.message }]);
-  }
-  if (error instanceof TransientStorageError || error instanceof StorageConfigError) {
-    return answer(
-      503,
-      "storage_unavailable",
-      `storage is unavailable; retry later (invocation ${invocationId})`,
-    );
-  }
-  return answer(500, "internal", `internal error (invocation ${invocationId})`);
+  return (
+    translateError(error, httpAnswers(invocationId)) ??
+    answer(500, "internal", `internal error (invocation ${invocationId})`)
+  );
 }
 
 /** The response for a failed HTTP invocation, logged as ours (error) or the caller's (warning). */
