@@ -1,12 +1,12 @@
 // Pipeline overhead: cards/s through enqueue → render-jobs → renderBatch → blobs (Azurite) vs bare renderCard.
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { startAzurite } from "../local/azurite";
-import { renderBatch } from "../functions/renderBatch";
-import { InvocationContext } from "@azure/functions";
+import { renderBatchHandler } from "../functions/renderBatch";
+import { triggers } from "../functions/host";
 import { enqueueBatch } from "../jobs/enqueue";
-import { names, readSettings } from "../settings";
+import { type QueueDeliveryTarget, deliverQueueMessage } from "../local";
+import { names, readHostConfig, readSettings } from "../settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../jobs/storage";
 import { getBatchStatus } from "../jobs/status";
 import { standardAssets, standardCard } from "./standardCard";
@@ -21,37 +21,37 @@ const log = (line: string) => {
   if (!json) console.log(line);
 };
 
-interface HostQueueOptions {
-  batchSize: number;
-  newBatchThreshold: number;
-}
-const hostQueues = (
-  JSON.parse(readFileSync(path.join(__dirname, "..", "host.json"), "utf8")) as {
-    extensions: { queues: HostQueueOptions };
-  }
-).extensions.queues;
+const hostQueues = readHostConfig().queues;
 /** Messages the host runs at once per instance. */
 const messagesInFlight =
   Number(process.env.BENCH_MESSAGES_IN_FLIGHT) ||
   hostQueues.batchSize + hostQueues.newBatchThreshold;
 
-/** Receives, decodes and runs messages like the host (base64 → JSON → handler → delete). */
+/** The queue handler under test, connected to the benchmark's Azurite by main(). */
+let renderBatch: ReturnType<typeof renderBatchHandler> = () =>
+  Promise.reject(new Error("renderBatch used before main() connected it to Azurite"));
+
+/**
+ * Runs messages in `messagesInFlight` lanes through the local host's delivery (local/queueDelivery.ts:
+ * base64 → the trigger's input (bytes, as `dataType: "binary"` asks) → handler → delete, retry or
+ * poison) until the queue is empty.
+ */
 async function dispatch(storage: JobStorage): Promise<void> {
+  const target: QueueDeliveryTarget = {
+    functionName: "renderBatch",
+    queue: storage.renderQueue,
+    poisonQueue: storage.poisonQueue,
+    handler: renderBatch,
+    dataType: triggers.renderBatch.dataType,
+    options: hostQueues,
+    log: () => undefined,
+  };
   const lane = async () => {
     for (;;) {
       const received = await storage.renderQueue.receiveMessages({ visibilityTimeout: 300 });
       const message = received.receivedMessageItems[0];
       if (!message) return;
-      const input: unknown = JSON.parse(
-        Buffer.from(message.messageText, "base64").toString("utf8"),
-      );
-      const context = new InvocationContext({
-        functionName: "renderBatch",
-        triggerMetadata: { dequeueCount: message.dequeueCount },
-        logHandler: () => undefined,
-      });
-      await renderBatch(input, context);
-      await storage.renderQueue.deleteMessage(message.messageId, message.popReceipt);
+      await deliverQueueMessage(target, message);
     }
   };
   await Promise.all(Array.from({ length: messagesInFlight }, lane));
@@ -87,7 +87,11 @@ async function throughPipeline(storage: JobStorage, count: number): Promise<numb
 async function main(): Promise<void> {
   const settings = readSettings();
   const azurite = await startAzurite();
-  process.env[names.connectionSetting] = azurite.connectionString;
+  // The handler reads this Azurite through its app settings, given as a value.
+  renderBatch = renderBatchHandler({
+    ...process.env,
+    [names.connectionSetting]: azurite.connectionString,
+  });
   try {
     const storage = connectStorage({ connectionString: azurite.connectionString });
     await ensureStorageResources(storage);

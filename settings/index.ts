@@ -1,6 +1,15 @@
 // Every name and setting of the job system, defined once: functions, CLI, local host and infra read them here.
 import { z } from "zod";
 
+export {
+  deployedHostConfig,
+  type HostConfig,
+  HostJsonError,
+  parseTimeSpan,
+  type QueueHostOptions,
+  readHostConfig,
+} from "./hostJson";
+
 /** Storage names shared by every layer. */
 export const names = {
   /** App setting that holds the storage connection (the Functions host's default). */
@@ -71,9 +80,7 @@ export const pipeline = {
   /**
    * A card's deadline is this multiple of its estimated render time, at least cardDeadlineMinMs and
    * at most CARD_DEADLINE_SECONDS; past it the card fails with `deadline_exceeded` (jobs/deadline.ts).
-   * Generous because the estimate is CPU time, a loaded instance's wall time was up to 4× that, and
-   * cards share cores under the render gate: the deadline must catch a runaway card, never a busy
-   * machine (that would fail cards for good depending on what else ran).
+   * Generous: it must catch a runaway card, never a busy machine (docs/reliability.md, "Cost limits").
    */
   cardDeadlineFactor: 10,
   cardDeadlineMinMs: 30_000,
@@ -87,10 +94,9 @@ export const pipeline = {
   /** Shortest per-batch ttlHours: a shorter one is raised (with a warning) so the batch has time to render. */
   minTtlHours: 1,
   /**
-   * Batches per second the pruner is sized for: one client created 68/s through POST /api/batches
-   * (issue 11), 6–13/s through enqueueBatch on this 2-core machine under load
-   * (bench/batchChurn.bench.ts). PRUNE_BATCH_LIMIT's default is this rate × the default
-   * PRUNE_SCHEDULE interval (tests/jobs/pruneRate.test.ts keeps them so).
+   * Batches per second the pruner is sized for, above the rates measured (docs/pipeline.md,
+   * "Pruning"). PRUNE_BATCH_LIMIT's default is this rate × the default PRUNE_SCHEDULE interval
+   * (tests/jobs/pruneRate.test.ts keeps them so).
    */
   designBatchCreationRate: 100,
   /** Blob deletions the pruner keeps in flight per batch (bounded so one run does not flood the account). */
@@ -114,12 +120,9 @@ export const pipeline = {
 } as const;
 
 /**
- * Environment of every process that renders (the Function App's worker, the local stack's host).
- * glibc gives each thread that allocates its own malloc arena (up to 8 per core); sharp's
- * encoder threads each kept tens of MB of freed image buffers, so a worker stayed at 700–950 MB
- * after a load it rendered at a 450 MB working set. Two arenas cost no measurable throughput and
- * let RSS fall back near that working set (docs/reliability.md, "Memory"). glibc reads it when
- * the process starts, hence an environment variable and not code.
+ * Environment of every process that renders (the Function App's worker, the local stack's host):
+ * two malloc arenas let RSS fall back after a load (docs/reliability.md, "Memory"); glibc reads it
+ * when the process starts, hence an environment variable and not code.
  */
 export const workerProcessEnvironment = {
   MALLOC_ARENA_MAX: "2",
@@ -207,25 +210,51 @@ export const settingDefinitions = {
 export type SettingName = keyof typeof settingDefinitions;
 export type Settings = { [K in SettingName]: (typeof settingDefinitions)[K]["default"] };
 
-/** Thrown at start-up when an app setting has a value outside its limits. */
-export class SettingsError extends Error {
-  override name = "SettingsError";
+import { SettingsError } from "./errors";
+
+export { SettingsError };
+
+/** A setting's raw value its schema refused; `problems` joins the schema's messages. */
+export interface InvalidSetting {
+  name: SettingName;
+  raw: string;
+  problems: string;
+  description: string;
 }
 
-/** Reads and validates every setting from the environment (app settings), falling back to defaults. */
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const entries = Object.entries(settingDefinitions).map(([name, definition]) => {
-    const raw = env[name];
+/**
+ * The one settings reader: every setting from `lookup` (app settings, or infra's stack config),
+ * an absent or empty value meaning the default; `reject` reports an invalid value in its
+ * caller's words (and throws).
+ */
+export function readSettingsFrom(
+  lookup: (name: SettingName) => string | undefined,
+  reject: (invalid: InvalidSetting) => never,
+): Settings {
+  const entries = (Object.keys(settingDefinitions) as SettingName[]).map((name) => {
+    const definition = settingDefinitions[name];
+    const raw = lookup(name);
     if (raw === undefined || raw === "") return [name, definition.default] as const;
     const parsed = (definition.schema as z.ZodType<unknown>).safeParse(raw);
     if (!parsed.success) {
-      throw new SettingsError(
-        `app setting ${name}=${JSON.stringify(raw)} is invalid: ${parsed.error.issues.map((issue) => issue.message).join("; ")} (${definition.description})`,
-      );
+      const problems = parsed.error.issues.map((issue) => issue.message).join("; ");
+      reject({ name, raw, problems, description: definition.description });
     }
     return [name, parsed.data] as const;
   });
   return Object.fromEntries(entries) as Settings;
+}
+
+/** Reads and validates every setting from the environment (app settings), falling back to defaults. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  return readSettingsFrom(
+    (name) => env[name],
+    ({ name, raw, problems, description }) => {
+      throw new SettingsError(
+        `app setting ${name}=${JSON.stringify(raw)} is invalid: ${problems} (${description})`,
+      );
+    },
+  );
 }
 
 /** The app settings infra deploys: every setting with its value as a string. */

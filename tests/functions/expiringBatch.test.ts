@@ -1,20 +1,20 @@
 // A batch whose expiry comes before its queued chunks run: those chunks are dropped unrendered, so pruning leaves nothing behind.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { pruneRenders } from "../../functions/pruneRenders";
-import { renderBatch } from "../../functions/renderBatch";
+import { pruneRendersHandler } from "../../functions/pruneRenders";
+import { renderBatchHandler } from "../../functions/renderBatch";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { renderDeadline } from "../../jobs/expiry";
 import { blobNames } from "../../jobs/layout";
-import { pipeline, readSettings } from "../../settings";
+import { pipeline, readHostConfig, readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
 import { batchExitCode, exitCodes } from "../../cli/exitCodes";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { newContext, timerInput } from "../jobs/support/context";
 import { smallCard } from "../jobs/support/images";
 import { drainQueue } from "../jobs/support/queueHost";
 
 const fixture = useAzurite();
+const renderBatch = handlerFor(fixture, renderBatchHandler);
+const pruneRenders = handlerFor(fixture, pruneRendersHandler);
 const settings = readSettings({});
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 /** Every blob in the renders container (images, records, results, expiry markers). */
@@ -39,11 +39,7 @@ async function oneHourBatch(createdMinutesAgo: number): Promise<string> {
 }
 
 test("the deadline leaves more time than the longest delivery (host.json functionTimeout)", () => {
-  const hostJson = JSON.parse(readFileSync(path.join(__dirname, "../../host.json"), "utf8")) as {
-    functionTimeout: string;
-  };
-  const [hours, minutes, seconds] = hostJson.functionTimeout.split(":").map(Number);
-  const timeoutMinutes = (hours ?? 0) * 60 + (minutes ?? 0) + (seconds ?? 0) / 60;
+  const timeoutMinutes = readHostConfig().functionTimeoutMs / 60_000;
   expect(timeoutMinutes).toBeGreaterThan(0);
   expect(pipeline.renderStopsMinutesBeforeExpiry).toBeGreaterThanOrEqual(timeoutMinutes + 5);
   const expiresAt = new Date("2026-01-01T12:00:00.000Z");

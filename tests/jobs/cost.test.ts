@@ -1,11 +1,9 @@
 // Cost budgets of the batch pipeline: chunks by estimated render time, a per-batch limit, and per-card deadlines.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { processChunkMessage, readChunkResult } from "../../jobs/chunk";
 import { cardDeadlineMs } from "../../jobs/deadline";
 import { chunkCostBudget, enqueueBatch, planChunks } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
-import { pipeline, readSettings } from "../../settings";
+import { pipeline, readHostConfig, readSettings } from "../../settings";
 import { sharedRenderGate } from "../../jobs/renderGate";
 import { SpecValidationError } from "../../renderer/errors";
 import { limits } from "../../renderer/limits";
@@ -34,11 +32,7 @@ const heavyItems = (count: number) =>
   }));
 
 test("the chunk budget is at most 25 % of host.json's functionTimeout", () => {
-  const hostJson = JSON.parse(readFileSync(path.join(__dirname, "../../host.json"), "utf8")) as {
-    functionTimeout: string;
-  };
-  const [hours, minutes, seconds] = hostJson.functionTimeout.split(":").map(Number);
-  const timeoutMs = ((hours ?? 0) * 3600 + (minutes ?? 0) * 60 + (seconds ?? 0)) * 1000;
+  const timeoutMs = readHostConfig().functionTimeoutMs;
   expect(timeoutMs).toBeGreaterThan(0);
   expect(pipeline.maxChunkRenderMs).toBeLessThanOrEqual(timeoutMs / 4);
   // A chunk holds at least one card of the largest allowed cost.

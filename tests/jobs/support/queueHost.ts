@@ -1,22 +1,19 @@
-// What the Functions host does with render-jobs, done by hand: receive, base64-decode, invoke, delete/retry/poison.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import type { InvocationContext } from "@azure/functions";
+// The tests' in-process queue host: render-jobs drained through the local host's own delivery (local/queueDelivery.ts).
+import type { LogLine } from "./context";
 import { processChunkMessage } from "../../../jobs/chunk";
-import type { Settings } from "../../../settings";
+import { readHostConfig, type Settings } from "../../../settings";
 import type { JobStorage } from "../../../jobs/storage";
 import { triggers } from "../../../functions/host/triggers";
-import { newContext, type LogLine } from "./context";
+import type { QueueHandler } from "../../../functions/host";
+import { deliverQueueMessage, type QueueDeliveryTarget } from "../../../local";
+import { newContext } from "./context";
+
+export type { QueueHandler };
 
 /** maxDequeueCount as deployed: read from host.json, not repeated here. */
 export function hostMaxDequeueCount(): number {
-  const hostJson = JSON.parse(readFileSync(path.join(__dirname, "../../../host.json"), "utf8")) as {
-    extensions: { queues: { maxDequeueCount: number } };
-  };
-  return hostJson.extensions.queues.maxDequeueCount;
+  return readHostConfig().queues.maxDequeueCount;
 }
-
-export type QueueHandler = (message: unknown, context: InvocationContext) => Promise<void>;
 
 /**
  * A handler that renders each chunk as of `now` and fails unless it rendered: for batches that,
@@ -39,21 +36,10 @@ export interface DeliveryReport {
   logs: LogLine[];
 }
 
-/** Without a dataType the host passes JSON messages to Node handlers parsed, other text as a string. */
-function toTriggerInput(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-const isBase64 = (text: string) => text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
-
 /**
- * Delivers messages until the queue is empty. A handler that throws gets the message back (made
- * visible again at once instead of after visibilityTimeout); after maxDequeueCount deliveries the
- * message moves to the poison queue, as the host does. Text that is not base64 goes straight there.
+ * Delivers messages one at a time until the queue is empty, as the host does (dequeue count,
+ * base64, poison). A handler that throws gets the message back visible at once instead of after
+ * visibilityTimeout. `logs` holds the handlers' log lines; the host's own lines are dropped.
  */
 export async function drainQueue(
   storage: JobStorage,
@@ -61,6 +47,22 @@ export async function drainQueue(
   maxDequeueCount = hostMaxDequeueCount(),
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, failed: 0, poisoned: 0, logs: [] };
+  let handlerLogs: LogLine[] = [];
+  const target: QueueDeliveryTarget = {
+    functionName: "renderBatch",
+    queue: storage.renderQueue,
+    poisonQueue: storage.poisonQueue,
+    handler,
+    // As registered (functions/host/triggers.ts): bytes with dataType "binary".
+    dataType: triggers.renderBatch.dataType,
+    options: { ...readHostConfig().queues, maxDequeueCount, visibilityTimeoutMs: 0 },
+    log: () => undefined,
+    createContext: (triggerMetadata) => {
+      const captured = newContext("renderBatch", triggerMetadata);
+      handlerLogs = captured.logs;
+      return captured.context;
+    },
+  };
   for (;;) {
     const received = await storage.renderQueue.receiveMessages({
       numberOfMessages: 1,
@@ -68,40 +70,12 @@ export async function drainQueue(
     });
     const message = received.receivedMessageItems[0];
     if (!message) return report;
-    const poison = async () => {
-      await storage.poisonQueue.sendMessage(message.messageText);
-      await storage.renderQueue.deleteMessage(message.messageId, message.popReceipt);
-      report.poisoned++;
-    };
-    if (!isBase64(message.messageText)) {
-      await poison();
-      continue;
-    }
-    const bytes = Buffer.from(message.messageText, "base64");
-    const { context, logs } = newContext("renderBatch", {
-      id: message.messageId,
-      dequeueCount: message.dequeueCount,
-      insertionTime: message.insertedOn.toISOString(),
-    });
-    report.delivered++;
-    try {
-      // As registered (functions/host/triggers.ts): bytes with dataType "binary", else text or parsed JSON.
-      const binary = triggers.renderBatch.dataType === "binary";
-      await handler(binary ? bytes : toTriggerInput(bytes.toString("utf8")), context);
-      await storage.renderQueue.deleteMessage(message.messageId, message.popReceipt);
-    } catch {
-      report.failed++;
-      if (message.dequeueCount >= maxDequeueCount) await poison();
-      else
-        await storage.renderQueue.updateMessage(
-          message.messageId,
-          message.popReceipt,
-          undefined,
-          0,
-        );
-    } finally {
-      report.logs.push(...logs);
-    }
+    const outcome = await deliverQueueMessage(target, message);
+    report.logs.push(...handlerLogs);
+    handlerLogs = [];
+    if (outcome.invoked) report.delivered++;
+    if (outcome.invoked && outcome.settled !== "deleted") report.failed++;
+    if (outcome.settled === "poisoned") report.poisoned++;
   }
 }
 
