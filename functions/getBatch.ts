@@ -1,30 +1,27 @@
 // GET /api/batches/{id}: progress, per-card status and fresh read-only SAS URLs.
-import {
-  app,
-  type HttpRequest,
-  type HttpResponseInit,
-  type InvocationContext,
-} from "@azure/functions";
+import { app } from "@azure/functions";
 import { errorResponse } from "./host/httpErrors";
 import { readSettings } from "../settings";
 import { getBatchStatus, openStorage } from "../jobs";
 import { triggers } from "./host/triggers";
+import type { AppSettings, HttpInitHandler } from "./host/handlerTypes";
 
-export async function getBatch(
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  try {
-    const status = await getBatchStatus(await openStorage(), request.params.id ?? "", {
-      settings: readSettings(),
-      withUrls: true,
-    });
-    // The body holds SAS URLs: no cache may keep it.
-    return { status: 200, headers: { "Cache-Control": "no-store" }, jsonBody: status };
-  } catch (error) {
-    return errorResponse(error, context);
-  }
-}
+export const getBatchHandler = (appSettings: AppSettings): HttpInitHandler =>
+  async function getBatch(request, context) {
+    try {
+      const status = await getBatchStatus(await openStorage(appSettings), request.params.id ?? "", {
+        settings: readSettings(appSettings),
+        withUrls: true,
+      });
+      // The body holds SAS URLs: no cache may keep it.
+      return { status: 200, headers: { "Cache-Control": "no-store" }, jsonBody: status };
+    } catch (error) {
+      return errorResponse(error, context);
+    }
+  };
+
+/** The registered handler: in Azure the app settings are the environment. */
+export const getBatch = getBatchHandler(process.env);
 
 app.http("getBatch", {
   methods: [...triggers.getBatch.methods],

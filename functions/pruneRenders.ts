@@ -1,28 +1,33 @@
 // Timer trigger: deletes batches past their retention (bounded per run; the next run continues).
-import { app, type InvocationContext, type Timer } from "@azure/functions";
+import { app } from "@azure/functions";
 import { openStorage, pruneExpiredBatches } from "../jobs";
 import { readSettings } from "../settings";
 import { triggers } from "./host/triggers";
+import type { AppSettings, TimerHandler } from "./host/handlerTypes";
 
 const prunedBatchesLoggedByName = 20;
 
-export async function pruneRenders(_timer: Timer, context: InvocationContext): Promise<void> {
-  const settings = readSettings();
-  const report = await pruneExpiredBatches(await openStorage(), {
-    limit: settings.PRUNE_BATCH_LIMIT,
-  });
-  // A run may delete tens of thousands of batches: name the first few, then count.
-  for (const batch of report.pruned.slice(0, prunedBatchesLoggedByName)) {
+export const pruneRendersHandler = (appSettings: AppSettings): TimerHandler =>
+  async function pruneRenders(_timer, context) {
+    const settings = readSettings(appSettings);
+    const report = await pruneExpiredBatches(await openStorage(appSettings), {
+      limit: settings.PRUNE_BATCH_LIMIT,
+    });
+    // A run may delete tens of thousands of batches: name the first few, then count.
+    for (const batch of report.pruned.slice(0, prunedBatchesLoggedByName)) {
+      context.info(
+        `pruned batch ${batch.batchId} (expired ${batch.expiresAt}): ${batch.blobsDeleted} blobs deleted`,
+      );
+    }
+    const unnamed = report.pruned.length - prunedBatchesLoggedByName;
+    const blobs = report.pruned.reduce((sum, batch) => sum + batch.blobsDeleted, 0);
     context.info(
-      `pruned batch ${batch.batchId} (expired ${batch.expiresAt}): ${batch.blobsDeleted} blobs deleted`,
+      `prune run: ${report.pruned.length} batches deleted (${blobs} blobs)${unnamed > 0 ? `, ${unnamed} not named above` : ""}${report.more ? `; more remain (limit ${settings.PRUNE_BATCH_LIMIT}), next run continues` : ""}`,
     );
-  }
-  const unnamed = report.pruned.length - prunedBatchesLoggedByName;
-  const blobs = report.pruned.reduce((sum, batch) => sum + batch.blobsDeleted, 0);
-  context.info(
-    `prune run: ${report.pruned.length} batches deleted (${blobs} blobs)${unnamed > 0 ? `, ${unnamed} not named above` : ""}${report.more ? `; more remain (limit ${settings.PRUNE_BATCH_LIMIT}), next run continues` : ""}`,
-  );
-}
+  };
+
+/** The registered handler: in Azure the app settings are the environment. */
+export const pruneRenders = pruneRendersHandler(process.env);
 
 app.timer("pruneRenders", {
   schedule: triggers.pruneRenders.schedule,

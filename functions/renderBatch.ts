@@ -1,14 +1,9 @@
 // Queue trigger on render-jobs: renders one chunk of a batch into blob storage.
-import { app, trigger, type InvocationContext } from "@azure/functions";
-import {
-  InvalidBlobNameError,
-  openStorage,
-  processChunkMessage,
-  quarantineMessage,
-  RejectedMessageError,
-} from "../jobs";
+import { app, trigger } from "@azure/functions";
+import { deliveryFailure, openStorage, processChunkMessage, quarantineMessage } from "../jobs";
 import { readSettings } from "../settings";
 import { triggers } from "./host/triggers";
+import type { AppSettings, QueueHandler } from "./host/handlerTypes";
 
 /**
  * Delivered at least once. Card failures are recorded in the chunk's result; storage failures
@@ -16,39 +11,44 @@ import { triggers } from "./host/triggers";
  * a message no retry can fix (undecodable, or not matching its batch record) is logged with what
  * was wrong and moved to the poison queue at once, as the bytes that were received.
  */
-export async function renderBatch(message: unknown, context: InvocationContext): Promise<void> {
-  const storage = await openStorage();
-  try {
-    const dequeueCount = Number(context.triggerMetadata?.dequeueCount);
-    const outcome = await processChunkMessage(storage, message, {
-      settings: readSettings(),
-      log: context,
-      ...(Number.isInteger(dequeueCount) ? { dequeueCount } : {}),
-    });
-    const where = `batch ${outcome.batchId} chunk ${outcome.chunk}`;
-    if (outcome.kind === "rendered") {
-      context.info(`${where}: ${outcome.ok} rendered, ${outcome.failed} failed`);
-    } else if (outcome.kind === "already-done") {
-      context.info(`${where}: already done (duplicate delivery), nothing to do`);
-    } else if (outcome.kind === "batch-expiring") {
-      context.warn(
-        `${where}: the batch expires at ${outcome.expiresAt}, too soon to render before it is pruned; message dropped, its cards stay unrendered`,
-      );
-    } else {
-      context.warn(`${where}: batch record not found (pruned?), message dropped`);
+export const renderBatchHandler = (appSettings: AppSettings): QueueHandler =>
+  async function renderBatch(message, context) {
+    const storage = await openStorage(appSettings);
+    try {
+      const dequeueCount = Number(context.triggerMetadata?.dequeueCount);
+      const outcome = await processChunkMessage(storage, message, {
+        settings: readSettings(appSettings),
+        log: context,
+        ...(Number.isInteger(dequeueCount) ? { dequeueCount } : {}),
+      });
+      const where = `batch ${outcome.batchId} chunk ${outcome.chunk}`;
+      if (outcome.kind === "rendered") {
+        context.info(`${where}: ${outcome.ok} rendered, ${outcome.failed} failed`);
+      } else if (outcome.kind === "already-done") {
+        context.info(`${where}: already done (duplicate delivery), nothing to do`);
+      } else if (outcome.kind === "batch-expiring") {
+        context.warn(
+          `${where}: the batch expires at ${outcome.expiresAt}, too soon to render before it is pruned; message dropped, its cards stay unrendered`,
+        );
+      } else {
+        context.warn(`${where}: batch record not found (pruned?), message dropped`);
+      }
+    } catch (error) {
+      // Retry vs poison is decided in one place: jobs/errors.ts (docs/architecture.md has the table).
+      const failure = deliveryFailure(error);
+      if (failure.action === "poison") {
+        context.error(`${failure.reason}; moved to the poison queue`);
+        await quarantineMessage(storage, message);
+        return;
+      }
+      const attempt = context.triggerMetadata?.dequeueCount ?? "?";
+      context.warn(`delivery ${String(attempt)} failed, the host will retry or poison it:`, error);
+      throw error;
     }
-  } catch (error) {
-    // A name outside the layout cannot come from a valid message: refused like one, never retried.
-    if (error instanceof RejectedMessageError || error instanceof InvalidBlobNameError) {
-      context.error(`${error.message}; moved to the poison queue`);
-      await quarantineMessage(storage, message);
-      return;
-    }
-    const attempt = context.triggerMetadata?.dequeueCount ?? "?";
-    context.warn(`delivery ${String(attempt)} failed, the host will retry or poison it:`, error);
-    throw error;
-  }
-}
+  };
+
+/** The registered handler: in Azure the app settings are the environment. */
+export const renderBatch = renderBatchHandler(process.env);
 
 const { queueName, connection, dataType } = triggers.renderBatch;
 // `dataType` is not among the typed queue options of @azure/functions v4; the trigger object is

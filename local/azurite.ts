@@ -2,8 +2,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { UserError } from "../cli/exitCodes";
+import { z } from "zod";
+import { parseJsonDocument } from "../support";
 import { azuriteBootstrap } from "./azuriteBootstrap";
+import { AzuriteMissingError, AzuriteStartError } from "./errors";
 
 /** Azurite's well-known development account (public, documented; not a secret). */
 export const devAccount = {
@@ -37,38 +39,22 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
-/** Azurite did not start (missing package, port taken, timeout). */
-export class AzuriteStartError extends Error {
-  override name = "AzuriteStartError";
-}
-
-/**
- * Azurite is not installed. It is an optional peer dependency of the npm package (about 300
- * packages that library users never need), so an installed cardpress may run without it.
- */
-export class AzuriteMissingError extends UserError {
-  override name = "AzuriteMissingError";
-  constructor() {
-    super(
-      "the local stack (cardpress start, cardpress demo) runs Azurite, which is not installed; install it beside cardpress (npm install -g azurite@~3.35.0 for a global cardpress, npm install --save-dev azurite@~3.35.0 in your project) and try again",
-    );
-  }
-}
-
 /**
  * Azurite's `bin.azurite` entry, resolved from its package.json so no shell or .bin shim is needed:
  * beside cardpress first (a clone, or a global or project install), then from the current folder.
  */
-function azuriteEntry(): string {
+export function azuriteEntry(): string {
   let manifestPath: string;
   try {
     manifestPath = require.resolve("azurite/package.json", { paths: [__dirname, process.cwd()] });
   } catch {
     throw new AzuriteMissingError();
   }
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-    bin: Record<string, string>;
-  };
+  const manifest = parseJsonDocument(
+    readFileSync(manifestPath, "utf8"),
+    z.object({ bin: z.record(z.string(), z.string()) }),
+    manifestPath,
+  );
   const entry = manifest.bin.azurite;
   if (!entry) throw new AzuriteStartError("the azurite package has no `azurite` bin entry");
   return path.resolve(path.dirname(manifestPath), entry);
@@ -96,9 +82,8 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts Azurite's blob and queue services and resolves once both accept connections. */
-export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
-  const args = [
+function azuriteArgs(options: AzuriteOptions): string[] {
+  return [
     "-e",
     azuriteBootstrap,
     azuriteEntry(),
@@ -119,23 +104,32 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     "--silent",
     ...(options.location ? ["--location", options.location] : ["--inMemoryPersistence"]),
   ];
-  // stdin is the parent-death watch's pipe (see azuriteBootstrap); nothing is ever written to it.
-  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
-  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+}
+
+interface AzuritePorts {
+  blob: number;
+  queue: number;
+}
+
+/** Resolves with the ports Azurite printed once both services listen; rejects if it exits or cannot run. */
+function listeningPorts(
+  child: ChildProcess,
+  onLog?: (line: string) => void,
+): Promise<AzuritePorts> {
   const ports: { blob?: number; queue?: number } = {};
   const output: string[] = [];
-
-  const started = new Promise<void>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const onLine = (line: string) => {
       output.push(line);
-      options.onLog?.(line);
+      onLog?.(line);
       // Azurite prints the port it actually bound ("… successfully listening at http://127.0.0.1:38967").
       const match = /Azurite (Blob|Queue) service is successfully listening at \S+:(\d+)/.exec(
         line,
       );
       if (match?.[1] === "Blob") ports.blob = Number(match[2]);
       if (match?.[1] === "Queue") ports.queue = Number(match[2]);
-      if (ports.blob !== undefined && ports.queue !== undefined) resolve();
+      if (ports.blob !== undefined && ports.queue !== undefined)
+        resolve({ blob: ports.blob, queue: ports.queue });
     };
     let pending = "";
     const onData = (chunk: Buffer) => {
@@ -157,7 +151,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
       ),
     );
   });
-  const timeoutMs = options.startTimeoutMs ?? 20_000;
+}
+
+/** `promise`, or an AzuriteStartError after timeoutMs; the timer never outlives the race. */
+async function withinStartTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -166,19 +163,31 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     );
   });
   try {
-    await Promise.race([started, timedOut]);
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
+    return await Promise.race([promise, timedOut]);
   } finally {
     clearTimeout(timer);
   }
-  const blobPort = ports.blob as number;
-  const queuePort = ports.queue as number;
+}
+
+/** Starts Azurite's blob and queue services and resolves once both accept connections. */
+export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+  // stdin is the parent-death watch's pipe (see azuriteBootstrap); nothing is ever written to it.
+  const child = spawn(process.execPath, azuriteArgs(options), { stdio: ["pipe", "pipe", "pipe"] });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  let ports: AzuritePorts;
+  try {
+    ports = await withinStartTimeout(
+      listeningPorts(child, options.onLog),
+      options.startTimeoutMs ?? 20_000,
+    );
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
   return {
-    connectionString: connectionStringFor(blobPort, queuePort),
-    blobPort,
-    queuePort,
+    connectionString: connectionStringFor(ports.blob, ports.queue),
+    blobPort: ports.blob,
+    queuePort: ports.queue,
     pid: child.pid,
     stop: () => stopProcess(child),
   };

@@ -1,6 +1,9 @@
 // One Azurite per data folder: a lock file naming the stack and its Azurite, and the clean-up of a killed stack's Azurite.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
+import { JsonDocumentError, parseJsonDocument, sleep } from "../support";
+import { LocalStackError } from "./errors";
 import { isSameProcessAlive, processStartTime } from "./processInfo";
 
 export const lockFileName = "cardpress.lock";
@@ -15,8 +18,16 @@ interface LockContent {
   startedAt: string;
 }
 
+const lockContentSchema: z.ZodType<LockContent> = z.object({
+  pid: z.number().int().positive(),
+  pidStartTime: z.string().optional(),
+  azuritePid: z.number().int().positive().optional(),
+  azuriteStartTime: z.string().optional(),
+  startedAt: z.string(),
+});
+
 /** Another live stack uses the data folder; two Azurites on one folder would corrupt it. */
-export class DataFolderInUseError extends Error {
+export class DataFolderInUseError extends LocalStackError {
   override name = "DataFolderInUseError";
 }
 
@@ -34,12 +45,20 @@ function readLockText(file: string): string | undefined {
   }
 }
 
-function parseLock(text: string | undefined): LockContent | undefined {
+/**
+ * The stack holding the lock; none when there is no lock file, or when its content is not a lock
+ * this code writes (a torn write: stale), and then `invalid` says what was wrong with it.
+ */
+function parseLock(
+  text: string | undefined,
+  file: string,
+): { holder?: LockContent; invalid?: string } {
+  if (text === undefined) return {};
   try {
-    const content = JSON.parse(text ?? "") as Partial<LockContent>;
-    return typeof content.pid === "number" ? (content as LockContent) : undefined;
-  } catch {
-    return undefined;
+    return { holder: parseJsonDocument(text, lockContentSchema, `the lock file ${file}`) };
+  } catch (error) {
+    if (error instanceof JsonDocumentError) return { invalid: error.message };
+    throw error;
   }
 }
 
@@ -56,7 +75,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isSameProcessAlive(pid, undefined)) {
     if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   return true;
 }
@@ -109,7 +128,8 @@ export async function lockDataFolder(
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const staleText = readLockText(file);
-    const holder = parseLock(staleText);
+    const { holder, invalid } = parseLock(staleText, file);
+    if (invalid) note(`cardpress: ${invalid}; taking the folder over as from a stopped stack`);
     if (holder && isSameProcessAlive(holder.pid, holder.pidStartTime)) {
       throw new DataFolderInUseError(
         `the Azurite data folder ${folder} is in use by the local stack pid ${holder.pid} (two Azurites on one folder would corrupt it); stop that stack (Ctrl-C in its terminal or kill ${holder.pid}) or choose another --location`,
@@ -140,7 +160,9 @@ export async function lockDataFolder(
       );
     },
     release() {
-      if (parseLock(readLockText(file))?.pid === process.pid) rmSync(file, { force: true });
+      if (parseLock(readLockText(file), file).holder?.pid === process.pid) {
+        rmSync(file, { force: true });
+      }
     },
   };
 }

@@ -1,21 +1,23 @@
 // The local Functions host: every trigger from functions/host/triggers.ts wired to its handler with host.json's options.
 import type { LogHandler, LogLevel } from "@azure/functions";
 import { QueueClient } from "@azure/storage-queue";
-import { pipeline, readSettings, settingDefinitions } from "../settings";
+import { storageClientOptions } from "../jobs";
+import { type HostConfig, readHostConfig, readSettings, settingDefinitions } from "../settings";
 import {
+  type AppSettings,
   functionHandlers,
   type FunctionHandlers,
   type FunctionName,
   triggers,
 } from "../functions/host";
-import { readHostConfig, type HostConfig } from "./hostConfig";
+import { AppSettingMissingError } from "./errors";
 import { startHttpServer, type HttpRoute, type RunningHttpServer } from "./httpServer";
 import { startQueueListener, type QueueListener } from "./queueListener";
 import { startTimerScheduler, type TimerScheduler } from "./timerScheduler";
 
 export interface LocalHostOptions {
-  /** App settings (connection, PRUNE_SCHEDULE, …); defaults to process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** App settings (connection, PRUNE_SCHEDULE, …) the handlers and triggers read; defaults to process.env. */
+  env?: AppSettings;
   /** HTTP port; 7071 like `func start`, 0 for a free one. */
   port?: number;
   /** host.json as read from the package; tests pass a copy with shorter times. */
@@ -51,7 +53,7 @@ export const consoleLogHandler: LogHandler = (level: LogLevel, ...args: unknown[
 };
 
 /** App settings as the functions see them: the environment, with our setting defaults filled in. */
-function appSettingsOf(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+function appSettingsOf(env: AppSettings): AppSettings {
   const settings = readSettings(env);
   const defaults = Object.fromEntries(
     Object.keys(settingDefinitions).map((name) => [
@@ -62,90 +64,122 @@ function appSettingsOf(env: NodeJS.ProcessEnv): Record<string, string | undefine
   return { ...defaults, ...env };
 }
 
+/** What a trigger is wired with: its function's handler, the resolved app settings, the host's options. */
+interface Wiring {
+  handlers: FunctionHandlers;
+  appSettings: AppSettings;
+  config: HostConfig;
+  log: LogHandler;
+  leaseMs: number | undefined;
+}
+
+function startQueueTrigger(name: "renderBatch", wiring: Wiring): QueueListener {
+  const trigger = triggers[name];
+  const connectionString = wiring.appSettings[trigger.connection];
+  if (!connectionString) {
+    throw new AppSettingMissingError(
+      `${name}: app setting ${trigger.connection} (queue connection) is not set in the host's env`,
+    );
+  }
+  return startQueueListener({
+    functionName: name,
+    // The pipeline's short SDK retries (jobs/storage.ts), so a poll or settle does not hang on an outage.
+    queue: new QueueClient(connectionString, trigger.queueName, storageClientOptions),
+    // The host's naming rule for poison queues.
+    poisonQueue: new QueueClient(
+      connectionString,
+      `${trigger.queueName}-poison`,
+      storageClientOptions,
+    ),
+    handler: wiring.handlers[name],
+    dataType: trigger.dataType,
+    options: wiring.config.queues,
+    log: wiring.log,
+    ...(wiring.leaseMs ? { leaseMs: wiring.leaseMs } : {}),
+  });
+}
+
+function startTimerTrigger(name: "pruneRenders", wiring: Wiring): TimerScheduler {
+  return startTimerScheduler({
+    functionName: name,
+    schedule: triggers[name].schedule,
+    handler: wiring.handlers[name],
+    appSettings: wiring.appSettings,
+    log: wiring.log,
+  });
+}
+
+interface StartedTriggers {
+  queueListeners: QueueListener[];
+  timers: { functionName: FunctionName; scheduler: TimerScheduler }[];
+  routes: HttpRoute[];
+}
+
+/** Queue listeners and timers started, HTTP routes collected: one per trigger in triggers.ts. */
+function startTriggers(wiring: Wiring): StartedTriggers {
+  const started: StartedTriggers = { queueListeners: [], timers: [], routes: [] };
+  for (const name of Object.keys(triggers) as FunctionName[]) {
+    const trigger = triggers[name];
+    if (trigger.kind === "storageQueue") {
+      started.queueListeners.push(startQueueTrigger(name as "renderBatch", wiring));
+    } else if (trigger.kind === "timer") {
+      const scheduler = startTimerTrigger(name as "pruneRenders", wiring);
+      started.timers.push({ functionName: name, scheduler });
+    } else {
+      started.routes.push({
+        functionName: name,
+        trigger,
+        handler: wiring.handlers[name as "health"],
+      });
+    }
+  }
+  return started;
+}
+
+async function stopTriggers(started: StartedTriggers, graceMs: number): Promise<void> {
+  await Promise.all([
+    ...started.queueListeners.map((listener) => listener.stop(graceMs)),
+    ...started.timers.map(({ scheduler }) => scheduler.stop()),
+  ]);
+}
+
 export async function startLocalFunctionsHost(
   options: LocalHostOptions = {},
 ): Promise<LocalFunctionsHost> {
   const env = options.env ?? process.env;
   const config = options.hostConfig ?? readHostConfig();
-  const handlers: FunctionHandlers = { ...functionHandlers, ...options.handlers };
   const log = options.log ?? consoleLogHandler;
-  const appSettings = appSettingsOf(env);
-
-  const queueListeners: QueueListener[] = [];
-  const timers: TimerScheduler[] = [];
-  const timerInfo: LocalFunctionsHost["timers"] = [];
-  const routes: HttpRoute[] = [];
-
-  for (const name of Object.keys(triggers) as FunctionName[]) {
-    const trigger = triggers[name];
-    if (trigger.kind === "storageQueue") {
-      const connectionString = appSettings[trigger.connection];
-      if (!connectionString) {
-        throw new Error(`${name}: app setting ${trigger.connection} (queue connection) is not set`);
-      }
-      // The pipeline's short SDK retries, not the SDK default (4 tries, 4 s doubling: up to 44 s per
-      // call). With the default, one settle or poll that met a storage outage kept retrying long
-      // after storage was back, and the listener took no new message meanwhile.
-      const clientOptions = { retryOptions: { ...pipeline.storageRetry } };
-      queueListeners.push(
-        startQueueListener({
-          functionName: name,
-          queue: new QueueClient(connectionString, trigger.queueName, clientOptions),
-          // The host's naming rule for poison queues.
-          poisonQueue: new QueueClient(
-            connectionString,
-            `${trigger.queueName}-poison`,
-            clientOptions,
-          ),
-          handler: handlers[name as "renderBatch"],
-          dataType: trigger.dataType,
-          options: config.queues,
-          log,
-          ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-        }),
-      );
-    } else if (trigger.kind === "timer") {
-      const scheduler = startTimerScheduler({
-        functionName: name,
-        schedule: trigger.schedule,
-        handler: handlers[name as "pruneRenders"],
-        appSettings,
-        log,
-      });
-      timers.push(scheduler);
-      timerInfo.push({
-        functionName: name,
-        schedule: scheduler.expression,
-        next: () => scheduler.next,
-      });
-    } else {
-      routes.push({ functionName: name, trigger, handler: handlers[name as "health"] });
-    }
-  }
-
+  const started = startTriggers({
+    // The handlers read the env as given, as in Azure, where setting defaults are not in the environment.
+    handlers: { ...functionHandlers(env), ...options.handlers },
+    appSettings: appSettingsOf(env),
+    config,
+    log,
+    leaseMs: options.leaseMs,
+  });
   let server: RunningHttpServer;
   try {
     server = await startHttpServer({
-      routes,
+      routes: started.routes,
       routePrefix: config.routePrefix,
       port: options.port ?? 7071,
       log,
     });
   } catch (error) {
-    await Promise.all([...queueListeners.map((l) => l.stop(0)), ...timers.map((t) => t.stop())]);
+    await stopTriggers(started, 0);
     throw error;
   }
-
   return {
     httpUrl: `${server.url}/${config.routePrefix}`,
-    timers: timerInfo,
-    queueListeners,
+    timers: started.timers.map(({ functionName, scheduler }) => ({
+      functionName,
+      schedule: scheduler.expression,
+      next: () => scheduler.next,
+    })),
+    queueListeners: started.queueListeners,
     async stop(graceMs = 20_000) {
       await server.stop();
-      await Promise.all([
-        ...queueListeners.map((listener) => listener.stop(graceMs)),
-        ...timers.map((timer) => timer.stop()),
-      ]);
+      await stopTriggers(started, graceMs);
     },
   };
 }

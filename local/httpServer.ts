@@ -9,12 +9,8 @@ import {
   type HttpResponseInit,
   type LogHandler,
 } from "@azure/functions";
-import { type HttpTriggerDefinition } from "../functions/host";
-
-export type HttpHandler = (
-  request: HttpRequest,
-  context: InvocationContext,
-) => Promise<HttpResponseInit | HttpResponse>;
+import { type HttpHandler, type HttpTriggerDefinition } from "../functions/host";
+import { LocalStackError } from "./errors";
 
 export interface HttpRoute {
   functionName: string;
@@ -79,7 +75,7 @@ export function matchRoute(
 }
 
 /** A request body over its route's limit: answered 413, never buffered past the limit. */
-export class RequestTooLargeError extends Error {
+export class RequestTooLargeError extends LocalStackError {
   override name = "RequestTooLargeError";
   constructor(readonly limit: number) {
     super(`request body over the limit of ${limit} bytes`);
@@ -195,113 +191,158 @@ export interface RunningHttpServer {
   stop(): Promise<void>;
 }
 
-export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+interface RouteMatch {
+  route: HttpRoute;
+  params: Record<string, string>;
+}
+
+/** An answer the server gives by itself, before (or instead of) any handler. */
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+function sendRefusal(outgoing: ServerResponse, refusal: Refusal): void {
+  sendJson(outgoing, refusal.status, { error: { code: refusal.code, message: refusal.message } });
+}
+
+/** The request's URL, from its Host header and target; or why it is refused (400, 421). */
+function requestUrl(incoming: IncomingMessage, ownPort: number): URL | Refusal {
+  const authority = requestAuthority(incoming.headers.host, ownPort);
+  if (!authority.ok) return authority;
+  const target = requestTarget(incoming.url ?? "/");
+  if (target === undefined) {
+    return {
+      status: 400,
+      code: "invalid_request",
+      message: `request target ${JSON.stringify((incoming.url ?? "").slice(0, 300))} is not a path or an absolute URL`,
+    };
+  }
+  return new URL(`http://${authority.host}${target}`);
+}
+
+/** The route answering `method` on the URL's path under the route prefix, with its parameters. */
+function findRoute(options: HttpServerOptions, url: URL, method: string): RouteMatch | Refusal {
   const prefix = options.routePrefix.split("/").filter(Boolean);
-
-  let port = 0;
-  const serve = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const authority = requestAuthority(incoming.headers.host, port);
-    if (!authority.ok) {
-      sendJson(outgoing, authority.status, {
-        error: { code: authority.code, message: authority.message },
-      });
-      return;
-    }
-    const target = requestTarget(incoming.url ?? "/");
-    if (target === undefined) {
-      sendJson(outgoing, 400, {
-        error: {
-          code: "invalid_request",
-          message: `request target ${JSON.stringify((incoming.url ?? "").slice(0, 300))} is not a path or an absolute URL`,
-        },
-      });
-      return;
-    }
-    const url = new URL(`http://${authority.host}${target}`);
-    const segments = url.pathname.split("/").filter(Boolean);
-    const underPrefix = prefix.every(
-      (part, i) => segments[i]?.toLowerCase() === part.toLowerCase(),
-    );
-    const routeSegments = underPrefix ? segments.slice(prefix.length) : [];
-    const matches = underPrefix
-      ? options.routes.flatMap((route) => {
-          const params = matchRoute(route.trigger.route, routeSegments);
-          return params ? [{ route, params }] : [];
-        })
-      : [];
-    const method = (incoming.method ?? "GET").toUpperCase();
-    const match = matches.find(({ route }) =>
-      (route.trigger.methods as readonly string[]).includes(method),
-    );
-    if (!match) {
-      // 404 as the host answers an unknown path or method (not 405: clients see the same status
-      // here and in Azure); unlike the host's empty body, the JSON error says what was wrong.
-      const allowed = [...new Set(matches.flatMap(({ route }) => route.trigger.methods))];
-      sendJson(outgoing, 404, {
-        error: {
-          code: "not_found",
-          message: allowed.length
-            ? `${method} is not a method of ${url.pathname}; use ${allowed.join(" or ")}`
-            : `no function answers ${url.pathname}`,
-        },
-      });
-      return;
-    }
-    const limit = Math.min(match.route.trigger.maxBodyBytes, hostMaxBodyBytes);
-    const declared = Number(incoming.headers["content-length"] ?? "0");
-    if (declared > limit) {
-      refuseTooLarge(incoming, outgoing, limit);
-      return;
-    }
-    const headers = Object.fromEntries(
-      Object.entries(incoming.headers).map(([name, value]) => [
-        name,
-        Array.isArray(value) ? value.join(", ") : (value ?? ""),
-      ]),
-    );
-    let body: Buffer | undefined;
-    try {
-      body = await readBody(incoming, limit);
-    } catch (error) {
-      if (!(error instanceof RequestTooLargeError)) throw error;
-      refuseTooLarge(incoming, outgoing, error.limit);
-      return;
-    }
-    const request = new HttpRequest({
-      method,
-      url: url.toString(),
-      headers,
-      query: Object.fromEntries(url.searchParams),
-      params: match.params,
-      ...(body ? { body: { bytes: body } } : {}),
-    });
-    const context = new InvocationContext({
-      functionName: match.route.functionName,
-      invocationId: randomUUID(),
-      logHandler: (level, ...args) => options.log(level, `${match.route.functionName}:`, ...args),
-    });
-    const started = Date.now();
-    let result: HttpResponseInit | HttpResponse;
-    try {
-      result = await match.route.handler(request, context);
-    } catch (error) {
-      // The host answers an unhandled exception with a bare 500.
-      options.log("error", `${match.route.functionName}: unhandled error:`, error);
-      outgoing.writeHead(500).end();
-      return;
-    }
-    const response = result instanceof HttpResponse ? result : new HttpResponse(result);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    outgoing.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-    outgoing.end(bytes);
-    options.log(
-      "information",
-      `${method} ${url.pathname} → ${match.route.functionName} ${response.status} (${Date.now() - started} ms)`,
-    );
+  const segments = url.pathname.split("/").filter(Boolean);
+  const underPrefix = prefix.every((part, i) => segments[i]?.toLowerCase() === part.toLowerCase());
+  const routeSegments = underPrefix ? segments.slice(prefix.length) : [];
+  const matches = underPrefix
+    ? options.routes.flatMap((route) => {
+        const params = matchRoute(route.trigger.route, routeSegments);
+        return params ? [{ route, params }] : [];
+      })
+    : [];
+  const match = matches.find(({ route }) =>
+    (route.trigger.methods as readonly string[]).includes(method),
+  );
+  if (match) return match;
+  // 404 as the host answers an unknown path or method (not 405: clients see the same status
+  // here and in Azure); unlike the host's empty body, the JSON error says what was wrong.
+  const allowed = [...new Set(matches.flatMap(({ route }) => route.trigger.methods))];
+  return {
+    status: 404,
+    code: "not_found",
+    message: allowed.length
+      ? `${method} is not a method of ${url.pathname}; use ${allowed.join(" or ")}`
+      : `no function answers ${url.pathname}`,
   };
+}
 
+/** The handler's request, its body read up to the route's limit; undefined once a 413 was sent. */
+async function toHttpRequest(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  match: RouteMatch,
+  url: URL,
+  method: string,
+): Promise<HttpRequest | undefined> {
+  const limit = Math.min(match.route.trigger.maxBodyBytes, hostMaxBodyBytes);
+  const declared = Number(incoming.headers["content-length"] ?? "0");
+  if (declared > limit) {
+    refuseTooLarge(incoming, outgoing, limit);
+    return undefined;
+  }
+  const headers = Object.fromEntries(
+    Object.entries(incoming.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(", ") : (value ?? ""),
+    ]),
+  );
+  let body: Buffer | undefined;
+  try {
+    body = await readBody(incoming, limit);
+  } catch (error) {
+    if (!(error instanceof RequestTooLargeError)) throw error;
+    refuseTooLarge(incoming, outgoing, error.limit);
+    return undefined;
+  }
+  return new HttpRequest({
+    method,
+    url: url.toString(),
+    headers,
+    query: Object.fromEntries(url.searchParams),
+    params: match.params,
+    ...(body ? { body: { bytes: body } } : {}),
+  });
+}
+
+/** Runs the route's handler and writes its response; returns its status, or undefined after an unhandled error (logged, bare 500). */
+async function invokeHandler(
+  outgoing: ServerResponse,
+  route: HttpRoute,
+  request: HttpRequest,
+  log: LogHandler,
+): Promise<number | undefined> {
+  const context = new InvocationContext({
+    functionName: route.functionName,
+    invocationId: randomUUID(),
+    logHandler: (level, ...args) => log(level, `${route.functionName}:`, ...args),
+  });
+  let result: HttpResponseInit | HttpResponse;
+  try {
+    result = await route.handler(request, context);
+  } catch (error) {
+    // The host answers an unhandled exception with a bare 500.
+    log("error", `${route.functionName}: unhandled error:`, error);
+    outgoing.writeHead(500).end();
+    return undefined;
+  }
+  const response = result instanceof HttpResponse ? result : new HttpResponse(result);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  outgoing.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+  outgoing.end(bytes);
+  return response.status;
+}
+
+/** One request: URL and Host checks, route, body, handler, response, log line. */
+async function serveRequest(
+  options: HttpServerOptions,
+  ownPort: number,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const url = requestUrl(incoming, ownPort);
+  if (!(url instanceof URL)) return sendRefusal(outgoing, url);
+  const method = (incoming.method ?? "GET").toUpperCase();
+  const match = findRoute(options, url, method);
+  if (!("route" in match)) return sendRefusal(outgoing, match);
+  const request = await toHttpRequest(incoming, outgoing, match, url, method);
+  if (!request) return;
+  const started = Date.now();
+  const status = await invokeHandler(outgoing, match.route, request, options.log);
+  if (status === undefined) return;
+  options.log(
+    "information",
+    `${method} ${url.pathname} → ${match.route.functionName} ${status} (${Date.now() - started} ms)`,
+  );
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  let port = 0;
   const server: Server = createServer((incoming, outgoing) => {
-    serve(incoming, outgoing).catch((error: unknown) => {
+    serveRequest(options, port, incoming, outgoing).catch((error: unknown) => {
       options.log("error", "http: request failed:", error);
       if (!outgoing.headersSent)
         sendJson(outgoing, 500, { error: { code: "internal", message: "internal error" } });

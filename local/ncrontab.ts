@@ -1,7 +1,8 @@
 // NCRONTAB schedules as the Functions timer trigger reads them: 6 fields (second first), evaluated in UTC.
+import { LocalStackError } from "./errors";
 
 /** A schedule expression the timer trigger would reject. */
-export class ScheduleError extends Error {
+export class ScheduleError extends LocalStackError {
   override name = "ScheduleError";
 }
 

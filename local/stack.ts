@@ -13,7 +13,7 @@ import {
 import { processStartTime } from "./processInfo";
 import { removeStackFile, writeStackFile } from "./stackFile";
 
-export interface LocalStackOptions extends Omit<LocalHostOptions, "env"> {
+export interface LocalStackOptions extends LocalHostOptions {
   /** Azurite data folder; omitted means `<state dir>/azurite`. Ignored with inMemory. */
   location?: string;
   inMemory?: boolean;
@@ -31,9 +31,9 @@ export interface LocalStack {
 }
 
 /**
- * Starts the stack in this process. The functions read their connection from the app setting
- * (AzureWebJobsStorage), so it is set here for this process, as `func start` would from
- * local.settings.json.
+ * Starts the stack in this process. The functions get their app settings as a value: `env`
+ * (default process.env) with the connection setting (AzureWebJobsStorage) pointing at this stack's
+ * Azurite, as `func start` adds local.settings.json's values; this process's environment is untouched.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const location = options.inMemory
@@ -57,9 +57,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     lock?.release();
   };
   try {
-    process.env[names.connectionSetting] = azurite.connectionString;
     await ensureStorageResources(connectStorage({ connectionString: azurite.connectionString }));
-    const host = await startLocalFunctionsHost({ ...options, env: process.env });
+    const host = await startLocalFunctionsHost({
+      ...options,
+      env: { ...(options.env ?? process.env), [names.connectionSetting]: azurite.connectionString },
+    });
     if (options.record) {
       const pidStartTime = processStartTime();
       writeStackFile({

@@ -2,23 +2,27 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { z } from "zod";
+import { parseJsonDocument } from "../support";
 import { isSameProcessAlive } from "./processInfo";
 
-export interface StackInfo {
-  connectionString: string;
+const stackInfoSchema = z.object({
+  connectionString: z.string().min(1),
   /** Base URL of the HTTP functions, e.g. http://localhost:7071/api */
-  httpUrl: string;
+  httpUrl: z.string(),
   /** The stack process (the local host; tells a live stack from a stale file). */
-  pid: number;
+  pid: z.number().int().positive(),
   /** The pid's process start time (Linux), so a pid reused after a reboot is not taken for the stack. */
-  pidStartTime?: string;
-  startedAt: string;
-  persistent: boolean;
+  pidStartTime: z.string().optional(),
+  startedAt: z.string(),
+  persistent: z.boolean(),
   /** Azurite's data folder, absent when in memory. */
-  dataFolder?: string;
+  dataFolder: z.string().optional(),
   /** The folder `npm start` ran in. */
-  cwd?: string;
-}
+  cwd: z.string().optional(),
+});
+
+export type StackInfo = z.infer<typeof stackInfoSchema>;
 
 export const stackFileName = "local-stack.json";
 
@@ -61,16 +65,17 @@ export function removeStackFile(pid: number, env: NodeJS.ProcessEnv = process.en
   if (readStackFile(env)?.pid === pid) rmSync(stackFilePath(env), { force: true });
 }
 
-/** The stack recorded in the registry, if its process still runs. */
+/**
+ * The stack recorded in the registry, if its process still runs. A file that is not a registry
+ * entry (torn, or from another version) counts as no stack, as a stale one does.
+ */
 export function readStackFile(env: NodeJS.ProcessEnv = process.env): StackInfo | undefined {
+  const file = stackFilePath(env);
   let info: StackInfo;
   try {
-    info = JSON.parse(readFileSync(stackFilePath(env), "utf8")) as StackInfo;
+    info = parseJsonDocument(readFileSync(file, "utf8"), stackInfoSchema, file);
   } catch {
     return undefined;
   }
-  return typeof info.connectionString === "string" &&
-    isSameProcessAlive(info.pid, info.pidStartTime)
-    ? info
-    : undefined;
+  return isSameProcessAlive(info.pid, info.pidStartTime) ? info : undefined;
 }

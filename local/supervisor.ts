@@ -1,22 +1,21 @@
 // Runs the local stack in its own process group so a terminal's Ctrl-C reaches only us, not Azurite directly.
 import { spawn } from "node:child_process";
 import { workerProcessEnvironment } from "../settings";
-import { note } from "../cli/output";
 import { watchLaunchers } from "./launcherWatch";
 
 /** Set in the stack process's environment: "you are the supervised child, run the stack". */
 export const stackProcessVariable = "CARDPRESS_STACK_PROCESS";
+
+const duplicateSignalWindowMs = 500;
 
 /**
  * Ctrl-C signals the terminal's whole foreground process group. Were Azurite in it, it would exit
  * at once while the host still finishes in-flight messages (their writes fail and the messages
  * wait out their lease). So this process re-runs the same command detached (own group: host and
  * Azurite), forwards SIGINT/SIGTERM to the host alone, and the host stops Azurite last.
- * Resolves with the stack process's exit code.
+ * Resolves with the stack process's exit code; `note` prints this process's own messages.
  */
-const duplicateSignalWindowMs = 500;
-
-export function superviseStackProcess(): Promise<number> {
+export function superviseStackProcess(note: (text: string) => void): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     detached: true,
     // The IPC channel closes if this process dies, which tells the stack to stop (no orphan).

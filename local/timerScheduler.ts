@@ -1,9 +1,8 @@
 // Runs a timer-triggered handler on its NCRONTAB schedule (UTC), one invocation at a time, as the host does.
 import { randomUUID } from "node:crypto";
 import { InvocationContext, type LogHandler, type Timer } from "@azure/functions";
+import type { AppSettings, TimerHandler } from "../functions/host";
 import { nextOccurrence, parseSchedule, ScheduleError } from "./ncrontab";
-
-export type TimerHandler = (timer: Timer, context: InvocationContext) => Promise<void>;
 
 export interface TimerSchedulerOptions {
   functionName: string;
@@ -11,15 +10,12 @@ export interface TimerSchedulerOptions {
   schedule: string;
   handler: TimerHandler;
   /** App settings: the environment, with the app's setting defaults filled in. */
-  appSettings: Record<string, string | undefined>;
+  appSettings: AppSettings;
   log: LogHandler;
 }
 
 /** `%NAME%` → the app setting NAME, as the host resolves binding expressions. */
-export function resolveSchedule(
-  schedule: string,
-  appSettings: Record<string, string | undefined>,
-): string {
+export function resolveSchedule(schedule: string, appSettings: AppSettings): string {
   return schedule.replace(/%([^%]+)%/g, (_, name: string) => {
     const value = appSettings[name];
     if (!value)

@@ -1,33 +1,36 @@
-// The app's exported handlers by function name: the same code the `app.*` registrations in functions/ run.
+// The app's handlers by function name, built for given app settings: the same code the `app.*` registrations in functions/ run.
 // First, so loading functions/ outside the Functions host prints no "test mode" warnings.
 import "./quietAzureFunctions";
-import { createBatch } from "../createBatch";
-import { getBatch } from "../getBatch";
-import { health } from "../health";
-import { pruneRenders } from "../pruneRenders";
-import { putAsset } from "../putAsset";
-import { renderBatch } from "../renderBatch";
-import { renderCardHttp } from "../renderCardHttp";
+import { createBatchHandler } from "../createBatch";
+import { getBatchHandler } from "../getBatch";
+import { healthHandler } from "../health";
+import { pruneRendersHandler } from "../pruneRenders";
+import { putAssetHandler } from "../putAsset";
+import { renderBatchHandler } from "../renderBatch";
+import { renderCardHttpHandler } from "../renderCardHttp";
 import type { triggers } from "./triggers";
-import { type HttpHandler, type QueueHandler, type TimerHandler } from "../../local";
+import type { AppSettings, HttpHandler, QueueHandler, TimerHandler } from "./handlerTypes";
 
-type Handlers = typeof triggers;
+type Triggers = typeof triggers;
 
 /** A handler per trigger kind; the type makes a function added to triggers.ts fail to compile here. */
 export type FunctionHandlers = {
-  [Name in keyof Handlers]: Handlers[Name]["kind"] extends "storageQueue"
+  [Name in keyof Triggers]: Triggers[Name]["kind"] extends "storageQueue"
     ? QueueHandler
-    : Handlers[Name]["kind"] extends "timer"
+    : Triggers[Name]["kind"] extends "timer"
       ? TimerHandler
       : HttpHandler;
 };
 
-export const functionHandlers: FunctionHandlers = {
-  renderBatch,
-  pruneRenders,
-  renderCardHttp,
-  createBatch,
-  getBatch,
-  putAsset,
-  health,
-};
+/** Every function's handler, reading `appSettings` (the local host passes its `env`; Azure, process.env). */
+export function functionHandlers(appSettings: AppSettings): FunctionHandlers {
+  return {
+    renderBatch: renderBatchHandler(appSettings),
+    pruneRenders: pruneRendersHandler(appSettings),
+    renderCardHttp: renderCardHttpHandler(appSettings),
+    createBatch: createBatchHandler(appSettings),
+    getBatch: getBatchHandler(appSettings),
+    putAsset: putAssetHandler(appSettings),
+    health: healthHandler(appSettings),
+  };
+}

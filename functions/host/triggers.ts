@@ -1,9 +1,14 @@
 // Trigger definitions of every function (queue, schedule, routes, auth): read by app.* registrations and the local host.
 import { limits } from "../../renderer";
-import { names, pipeline } from "../../settings";
+import { deployedHostConfig, names, pipeline } from "../../settings";
 
-/** host.json's `extensions.http.routePrefix` (the default); routes below are relative to it. */
-export const httpRoutePrefix = "api";
+/**
+ * A public path: `route` under host.json's `extensions.http.routePrefix` (settings/hostJson.ts), as
+ * the host serves it. Every `route` below is relative to that prefix.
+ */
+function publicPath(route: string): string {
+  return `/${[deployedHostConfig().routePrefix, route].filter(Boolean).join("/")}`;
+}
 
 export type HttpTriggerDefinition = {
   kind: "http";
@@ -30,7 +35,6 @@ export const triggers = {
     kind: "timer",
     /** The host resolves `%NAME%` from app settings, so the schedule is the PRUNE_SCHEDULE setting. */
     schedule: "%PRUNE_SCHEDULE%",
-    scheduleSetting: "PRUNE_SCHEDULE",
   },
   renderCardHttp: {
     kind: "http",
@@ -71,7 +75,7 @@ export const triggers = {
 } as const satisfies Record<
   string,
   | { kind: "storageQueue"; queueName: string; connection: string; dataType?: "binary" }
-  | { kind: "timer"; schedule: string; scheduleSetting: string }
+  | { kind: "timer"; schedule: string }
   | HttpTriggerDefinition
 >;
 
@@ -79,10 +83,10 @@ export type FunctionName = keyof typeof triggers;
 
 /** The public path batches are created at, `/api/batches` (createBatch.route). */
 export function createBatchPath(): string {
-  return `/${httpRoutePrefix}/${triggers.createBatch.route}`;
+  return publicPath(triggers.createBatch.route);
 }
 
 /** The public path of a batch's status, e.g. `/api/batches/<id>` (matches `getBatch.route`). */
 export function batchStatusPath(batchId: string): string {
-  return `/${httpRoutePrefix}/${triggers.getBatch.route.replace("{id}", encodeURIComponent(batchId))}`;
+  return publicPath(triggers.getBatch.route.replace("{id}", encodeURIComponent(batchId)));
 }

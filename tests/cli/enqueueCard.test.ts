@@ -4,13 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { enqueueFile } from "../../cli/commands/enqueue";
-import { createBatch } from "../../functions/createBatch";
+import { createBatchHandler } from "../../functions/createBatch";
 import type { ErrorBody } from "../../functions/host/httpErrors";
 import { readBatchRecord } from "../../jobs/status";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { newContext } from "../jobs/support/context";
 
 const fixture = useAzurite();
+const createBatch = handlerFor(fixture, createBatchHandler);
 
 const postText = (text: string): Promise<HttpResponseInit> =>
   createBatch(

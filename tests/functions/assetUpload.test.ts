@@ -1,20 +1,24 @@
 // PUT /api/assets/{name} through its handler, and batches naming absent assets refused at enqueue (HTTP 400).
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { createBatch } from "../../functions/createBatch";
-import { getBatch } from "../../functions/getBatch";
-import { putAsset } from "../../functions/putAsset";
-import { renderBatch } from "../../functions/renderBatch";
+import { createBatchHandler } from "../../functions/createBatch";
+import { getBatchHandler } from "../../functions/getBatch";
+import { putAssetHandler } from "../../functions/putAsset";
+import { renderBatchHandler } from "../../functions/renderBatch";
 import type { StoredAsset } from "../../jobs/assets";
 import type { ErrorBody } from "../../functions/host/httpErrors";
 import type { BatchStatus } from "../../jobs/status";
 import { limits } from "../../renderer/limits";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { newContext } from "../jobs/support/context";
 import { decodedSize, smallCard, smallSize, solidPng } from "../jobs/support/images";
 import { drainQueue, peekTexts } from "../jobs/support/queueHost";
 import { noisePng, pngDeclaring, solidJpeg, truncated } from "./support/assetImages";
 
 const fixture = useAzurite();
+const createBatch = handlerFor(fixture, createBatchHandler);
+const getBatch = handlerFor(fixture, getBatchHandler);
+const putAsset = handlerFor(fixture, putAssetHandler);
+const renderBatch = handlerFor(fixture, renderBatchHandler);
 
 function putRequest(
   name: string,

@@ -1,24 +1,29 @@
 // End to end against Azurite: POST /api/batches → render-jobs → renderBatch → blobs → GET /api/batches/{id} → SAS URLs.
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { createBatch } from "../../functions/createBatch";
-import { getBatch } from "../../functions/getBatch";
-import { renderBatch } from "../../functions/renderBatch";
+import { createBatchHandler } from "../../functions/createBatch";
+import { getBatchHandler } from "../../functions/getBatch";
+import { renderBatchHandler } from "../../functions/renderBatch";
 import { createAssetLoader } from "../../jobs/assets";
 import { renderChunkItem } from "../../jobs/chunk";
 import { blobNames } from "../../jobs/layout";
 import { decodeChunkMessage, type InlineChunk } from "../../jobs/protocol";
+import type { AppSettings } from "../../functions/host";
 import { pipeline } from "../../settings";
 import { limits } from "../../renderer/limits";
 import type { BatchStatus } from "../../jobs/status";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { newContext } from "../jobs/support/context";
 import { decodedSize, pngSize, smallCard, smallSize, solidPng } from "../jobs/support/images";
 import { drainQueue, hostMaxDequeueCount, peekTexts } from "../jobs/support/queueHost";
 
 const fixture = useAzurite();
+const getBatch = handlerFor(fixture, getBatchHandler);
+const renderBatch = handlerFor(fixture, renderBatchHandler);
 
+/** POST /api/batches, the app reading the fixture's settings and `extra` ones (e.g. CHUNK_SIZE). */
 async function postBatch(
   batch: unknown,
+  extra: AppSettings = {},
 ): Promise<HttpResponseInit & { jsonBody: Record<string, unknown> }> {
   const request = new HttpRequest({
     method: "POST",
@@ -26,6 +31,7 @@ async function postBatch(
     headers: { "content-type": "application/json" },
     body: { string: JSON.stringify(batch) },
   });
+  const createBatch = handlerFor(fixture, createBatchHandler, extra);
   const response = await createBatch(request, newContext("createBatch").context);
   return response as HttpResponseInit & { jsonBody: Record<string, unknown> };
 }
@@ -172,31 +178,29 @@ test("invalid items and a missing asset fail alone; valid items and a real asset
 
 test("a chunk over the queue limit travels as a claim check in the jobs container", async () => {
   const { storage } = fixture();
-  process.env.CHUNK_SIZE = "200";
-  try {
-    const longText = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
-      .repeat(8)
-      .slice(0, 480);
-    const items = Array.from({ length: 120 }, (_, i) =>
-      smallCard(`long-${i}`, { subtitle: longText, size: { width: 64, height: 64 } }),
-    );
-    const created = await postBatch({ items });
-    expect(created.jsonBody).toMatchObject({ chunkCount: 1, claimChecks: 1 });
-    const batchId = created.jsonBody.batchId as string;
-    const [text] = await peekTexts(storage.renderQueue);
-    const message = decodeChunkMessage(text);
-    expect(message).toMatchObject({
-      type: "chunk-ref",
-      batchId,
-      blob: blobNames.claimCheck(batchId, 0),
-    });
-    expect(Buffer.byteLength(text ?? "")).toBeLessThan(1024);
-    expect(await storage.jobs.getBlobClient(blobNames.claimCheck(batchId, 0)).exists()).toBe(true);
-    await drainQueue(storage, renderBatch);
-    expect(await statusOf(batchId)).toMatchObject({ state: "succeeded", done: 120 });
-  } finally {
-    delete process.env.CHUNK_SIZE;
-  }
+  // The app's settings for this test, for both functions (as one deployment has one set).
+  const chunksOf200 = { CHUNK_SIZE: "200" };
+  const renderBatch = handlerFor(fixture, renderBatchHandler, chunksOf200);
+  const longText = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
+    .repeat(8)
+    .slice(0, 480);
+  const items = Array.from({ length: 120 }, (_, i) =>
+    smallCard(`long-${i}`, { subtitle: longText, size: { width: 64, height: 64 } }),
+  );
+  const created = await postBatch({ items }, chunksOf200);
+  expect(created.jsonBody).toMatchObject({ chunkCount: 1, claimChecks: 1 });
+  const batchId = created.jsonBody.batchId as string;
+  const [text] = await peekTexts(storage.renderQueue);
+  const message = decodeChunkMessage(text);
+  expect(message).toMatchObject({
+    type: "chunk-ref",
+    batchId,
+    blob: blobNames.claimCheck(batchId, 0),
+  });
+  expect(Buffer.byteLength(text ?? "")).toBeLessThan(1024);
+  expect(await storage.jobs.getBlobClient(blobNames.claimCheck(batchId, 0)).exists()).toBe(true);
+  await drainQueue(storage, renderBatch);
+  expect(await statusOf(batchId)).toMatchObject({ state: "succeeded", done: 120 });
 });
 
 test("duplicate deliveries produce the same blobs and the same result", async () => {

@@ -1,17 +1,21 @@
 // The HTTP functions through their handlers: images out, JSON errors naming the fields, 4xx vs 5xx, health.
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { createBatch } from "../../functions/createBatch";
-import { getBatch } from "../../functions/getBatch";
-import { health } from "../../functions/health";
-import { renderCardHttp } from "../../functions/renderCardHttp";
+import { createBatchHandler } from "../../functions/createBatch";
+import { getBatchHandler } from "../../functions/getBatch";
+import { healthHandler } from "../../functions/health";
+import { renderCardHttpHandler } from "../../functions/renderCardHttp";
 import { connectionStringFor } from "../../local/azurite";
 import type { ErrorBody } from "../../functions/host/httpErrors";
 import { names } from "../../settings";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { newContext } from "../jobs/support/context";
 import { pngSize, smallSize, solidPng } from "../jobs/support/images";
 
 const fixture = useAzurite();
+const createBatch = handlerFor(fixture, createBatchHandler);
+const getBatch = handlerFor(fixture, getBatchHandler);
+const health = handlerFor(fixture, healthHandler);
+const renderCardHttp = handlerFor(fixture, renderCardHttpHandler);
 
 function post(path: string, body: string, contentType = "application/json"): HttpRequest {
   return new HttpRequest({
@@ -151,24 +155,22 @@ describe("GET /api/health", () => {
   });
 
   test("is 503 when storage does not answer, and other functions answer 503 too", async () => {
-    const working = process.env[names.connectionSetting];
-    process.env[names.connectionSetting] = connectionStringFor(9, 9); // nothing listens on port 9
-    try {
-      const response = await health(
-        new HttpRequest({ method: "GET", url: "http://localhost:7071/api/health" }),
-        newContext("health").context,
-      );
-      expect(response.status).toBe(503);
-      expect(response.jsonBody).toMatchObject({ status: "unavailable" });
-      const created = await createBatch(
-        post("/api/batches", JSON.stringify({ items: [{ id: "a", title: "x" }] })),
-        newContext("createBatch").context,
-      );
-      expect(created.status).toBe(503);
-      expect(errorOf(created).code).toBe("storage_unavailable");
-      expectNoStack(created);
-    } finally {
-      process.env[names.connectionSetting] = working;
-    }
+    // The app's settings point at a port nothing listens on (9).
+    const unreachable = { [names.connectionSetting]: connectionStringFor(9, 9) };
+    const health = healthHandler(unreachable);
+    const createBatch = createBatchHandler(unreachable);
+    const response = await health(
+      new HttpRequest({ method: "GET", url: "http://localhost:7071/api/health" }),
+      newContext("health").context,
+    );
+    expect(response.status).toBe(503);
+    expect(response.jsonBody).toMatchObject({ status: "unavailable" });
+    const created = await createBatch(
+      post("/api/batches", JSON.stringify({ items: [{ id: "a", title: "x" }] })),
+      newContext("createBatch").context,
+    );
+    expect(created.status).toBe(503);
+    expect(errorOf(created).code).toBe("storage_unavailable");
+    expectNoStack(created);
   });
 });

@@ -1,7 +1,7 @@
 // POST /api/batches with Idempotency-Key, and creation failing half-way: one batch per key, none visible half made (Azurite).
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { createBatch } from "../../functions/createBatch";
-import { renderBatch } from "../../functions/renderBatch";
+import { createBatchHandler } from "../../functions/createBatch";
+import { renderBatchHandler } from "../../functions/renderBatch";
 import { readJsonBlob, writeJsonBlob } from "../../jobs/blobJson";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { BatchNotFoundError, TransientStorageError } from "../../jobs/errors";
@@ -11,12 +11,14 @@ import { pruneExpiredBatches } from "../../jobs/prune";
 import { pipeline, readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
 import { connectStorage } from "../../jobs/storage";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { newContext } from "../jobs/support/context";
 import { smallCard, smallSize, solidPng } from "../jobs/support/images";
 import { drainQueue } from "../jobs/support/queueHost";
 
 const fixture = useAzurite();
+const createBatch = handlerFor(fixture, createBatchHandler);
+const renderBatch = handlerFor(fixture, renderBatchHandler);
 const settings = readSettings({});
 
 const batchFile = (title: string) => ({

@@ -4,18 +4,19 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import sharp from "sharp";
 import { enqueueFile } from "../../cli/commands/enqueue";
-import { renderBatch } from "../../functions/renderBatch";
+import { renderBatchHandler } from "../../functions/renderBatch";
 import { AssetChangedError } from "../../jobs/assets";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { pruneExpiredBatches } from "../../jobs/prune";
 import { readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { smallCard, smallSize } from "../jobs/support/images";
 import { drainQueue, type QueueHandler } from "../jobs/support/queueHost";
 
 const fixture = useAzurite();
+const renderBatch = handlerFor(fixture, renderBatchHandler);
 
 const logoIn = (r: number, g: number, b: number): Promise<Buffer> =>
   sharp({ create: { width: 48, height: 48, channels: 3, background: { r, g, b } } })
@@ -38,20 +39,21 @@ async function snapshotsOf(asset: string): Promise<string[]> {
   return found;
 }
 
-afterEach(() => delete process.env.CHUNK_SIZE);
-
 test("an asset overwritten while a batch is queued: every card renders the version enqueued", async () => {
   const { storage } = fixture();
   await storage.renderQueue.clearMessages();
   const logo = storage.assets.getBlockBlobClient("shared/logo.png");
   await logo.uploadData(await logoIn(220, 30, 30));
-  // Two chunks of two identical cards: the overwrite lands between the chunks.
-  process.env.CHUNK_SIZE = "2";
+  // Two chunks of two identical cards: the overwrite lands between the chunks. The app's settings
+  // for this test, read by enqueue and the worker alike (as one deployment has one set).
+  const chunksOfTwo = { CHUNK_SIZE: "2" };
+  const settings = readSettings(chunksOfTwo);
+  const renderBatch = handlerFor(fixture, renderBatchHandler, chunksOfTwo);
   const card = (id: string) => smallCard(id, { title: "Same card", logo: "shared/logo.png" });
   const batch = await enqueueBatch(
     storage,
     { defaults: { size: smallSize }, items: ["a1", "a2", "a3", "a4"].map(card) },
-    { settings: readSettings() },
+    { settings },
   );
   expect(batch.chunkCount).toBe(2);
 
@@ -65,7 +67,7 @@ test("an asset overwritten while a batch is queued: every card renders the versi
     delivered: 2,
     failed: 0,
   });
-  const status = await getBatchStatus(storage, batch.batchId, { settings: readSettings() });
+  const status = await getBatchStatus(storage, batch.batchId, { settings });
   expect(status).toMatchObject({ state: "succeeded", done: 4 });
 
   const images = await Promise.all(
@@ -78,7 +80,7 @@ test("an asset overwritten while a batch is queued: every card renders the versi
   const later = await enqueueBatch(
     storage,
     { defaults: { size: smallSize }, items: [card("b1")] },
-    { settings: readSettings() },
+    { settings },
   );
   await drainQueue(storage, renderBatch);
   const withNewLogo = await download(blobNames.output(later.batchId, "b1", "png"));

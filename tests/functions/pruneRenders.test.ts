@@ -1,16 +1,17 @@
 // pruneRenders against Azurite: expired batches disappear completely, young ones stay, per-batch ttl is honoured.
-import { pruneRenders } from "../../functions/pruneRenders";
+import { pruneRendersHandler } from "../../functions/pruneRenders";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { pruneExpiredBatches } from "../../jobs/prune";
 import { readSettings } from "../../settings";
 import { getBatchStatus } from "../../jobs/status";
-import { useAzurite } from "../jobs/support/azurite";
+import { handlerFor, useAzurite } from "../jobs/support/azurite";
 import { newContext, timerInput } from "../jobs/support/context";
 import { smallCard } from "../jobs/support/images";
 import { drainQueue, renderingAsOf } from "../jobs/support/queueHost";
 
 const fixture = useAzurite();
+const pruneRenders = handlerFor(fixture, pruneRendersHandler);
 const settings = readSettings({});
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 

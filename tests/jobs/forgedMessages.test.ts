@@ -1,15 +1,16 @@
 // Queue messages as untrusted input, against Azurite: forged, oversized and path-escaping messages touch no blob and are poisoned once, as received.
-import { renderBatch } from "../../functions/renderBatch";
+import { renderBatchHandler } from "../../functions/renderBatch";
 import { enqueueBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
 import { encodeQueueMessage, type ChunkMessage, type InlineChunk } from "../../jobs/protocol";
 import { protocolVersion, readSettings } from "../../settings";
 import type { JobStorage } from "../../jobs/storage";
-import { useAzurite } from "./support/azurite";
+import { handlerFor, useAzurite } from "./support/azurite";
 import { drainQueue, peekTexts, type DeliveryReport } from "./support/queueHost";
 import { smallCard, smallSize } from "./support/images";
 
 const fixture = useAzurite();
+const renderBatch = handlerFor(fixture, renderBatchHandler);
 const settings = readSettings({ CHUNK_SIZE: "2" });
 
 /** Every blob of every container, by container. */

@@ -1,7 +1,7 @@
 // NCRONTAB parsing and next occurrences (6 fields, UTC), as the timer trigger reads schedules.
 import { nextOccurrence, parseSchedule, ScheduleError } from "../../local/ncrontab";
 import { resolveSchedule } from "../../local/timerScheduler";
-import { parseTimeSpan, readHostConfig } from "../../local/hostConfig";
+import { parseTimeSpan, readHostConfig } from "../../settings";
 
 const at = (iso: string) => new Date(iso);
 const next = (expression: string, after: string) =>

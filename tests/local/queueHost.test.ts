@@ -1,6 +1,7 @@
 // The local host's queue trigger: concurrency from host.json, lease renewal, dequeueCount, poison queue.
 import type { InvocationContext } from "@azure/functions";
-import { renderBatch } from "../../functions/renderBatch";
+import { renderBatchHandler } from "../../functions/renderBatch";
+import { names } from "../../settings";
 import { connectStorage } from "../../jobs/storage";
 import { eventually, fastHostConfig, sleep, useLocalStack } from "./support/localStack";
 
@@ -27,7 +28,11 @@ function scriptOf(message: unknown): { test?: "fail" | "slow"; ms?: number } {
 /** Test messages say how to behave; anything else goes to the real handler. */
 async function scriptedHandler(message: unknown, context: InvocationContext): Promise<void> {
   const script = scriptOf(message);
-  if (!script.test) return renderBatch(message, context);
+  if (!script.test) {
+    // The real handler, reading the stack's Azurite from its app settings (given as a value).
+    const appSettings = { [names.connectionSetting]: fixture().stack.connectionString };
+    return renderBatchHandler(appSettings)(message, context);
+  }
   const delivery: Delivery = {
     kind: script.test,
     dequeueCount: context.triggerMetadata?.dequeueCount,

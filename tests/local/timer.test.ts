@@ -7,9 +7,8 @@ import { BatchNotFoundError } from "../../jobs/errors";
 import { eventually, fastHostConfig, useLocalStack } from "./support/localStack";
 
 // The schedule is an app setting (PRUNE_SCHEDULE), read by the host when it starts.
-process.env.PRUNE_SCHEDULE = "*/2 * * * * *";
-const fixture = useLocalStack({ hostConfig: fastHostConfig() });
-afterAll(() => delete process.env.PRUNE_SCHEDULE);
+const appSettings = { PRUNE_SCHEDULE: "*/2 * * * * *" };
+const fixture = useLocalStack({ hostConfig: fastHostConfig(), env: appSettings });
 
 const card = (id: string) => ({ id, title: `Card ${id}`, size: { width: 200, height: 100 } });
 
@@ -19,7 +18,7 @@ test("the timer runs on its schedule and prunes batches past their retention", a
     ["pruneRenders", "*/2 * * * * *"],
   ]);
   const storage = connectStorage({ connectionString: stack.connectionString });
-  const settings = readSettings();
+  const settings = readSettings(appSettings);
   const longAgo = new Date(Date.now() - (settings.RETENTION_HOURS + 1) * 3_600_000);
   const expired = await enqueueBatch(storage, { items: [card("old")] }, { settings, now: longAgo });
   const fresh = await enqueueBatch(storage, { items: [card("new")] }, { settings });

@@ -13,9 +13,15 @@ import { eventually, useLocalStack } from "../local/support/localStack";
 const MiB = 1024 * 1024;
 /** The smallest budget allowed: cards of a few megapixels then weigh more than all of it. */
 const budgetMb = 64;
-process.env.RENDER_MEMORY_BUDGET_MB = String(budgetMb);
+/** Synchronous renders one instance holds before answering 429. */
+const limit = 2;
+/** The app settings of this file's stack and of the checks that read them. */
+const appSettings = {
+  RENDER_MEMORY_BUDGET_MB: String(budgetMb),
+  RENDER_HTTP_MAX_PENDING: String(limit),
+};
 
-const fixture = useLocalStack();
+const fixture = useLocalStack({ env: appSettings });
 
 /** 2048×1536 PNG: 8 MiB + 3.1 MP × 24 B ≈ 80 MiB estimated, over the 64 MiB budget. */
 const heavy = { title: "Heavy", size: { width: 2048, height: 1536 }, format: "png" } as const;
@@ -124,13 +130,13 @@ describe("RenderGate (weighted by estimated bytes)", () => {
 
 describe("every render of the process goes through one gate", () => {
   test("concurrent heavy cards (queue chunks and POST /api/render together) render one at a time", async () => {
-    const gate = sharedRenderGate(readSettings());
+    const gate = sharedRenderGate(readSettings(appSettings));
     expect(gate.snapshot().budgetBytes).toBe(budgetMb * MiB);
     expect(renderCost(parseCardSpec(heavy))).toBeGreaterThan(budgetMb * MiB);
     gate.resetPeaks();
 
     const storage = connectStorage({ connectionString: fixture().stack.connectionString });
-    const settings = readSettings();
+    const settings = readSettings(appSettings);
     // Two chunk messages of 3 heavy cards: the local host runs both messages at once, 2 cards each.
     const batches = await Promise.all(
       [0, 1].map((batch) =>
@@ -162,7 +168,7 @@ describe("every render of the process goes through one gate", () => {
   }, 120_000);
 
   test("light cards still render several at a time under the same budget", async () => {
-    const gate = sharedRenderGate(readSettings());
+    const gate = sharedRenderGate(readSettings(appSettings));
     gate.resetPeaks();
     await Promise.all(
       Array.from({ length: 6 }, () =>
@@ -210,16 +216,8 @@ function post(path: string, body: string): Promise<Answer> {
 }
 
 describe("admission control on POST /api/render", () => {
-  const limit = 2;
-  beforeAll(() => {
-    process.env.RENDER_HTTP_MAX_PENDING = String(limit);
-  });
-  afterAll(() => {
-    delete process.env.RENDER_HTTP_MAX_PENDING;
-  });
-
   test("beyond the per-instance limit of held renders: 429 with Retry-After and a JSON error", async () => {
-    const gate = sharedRenderGate(readSettings());
+    const gate = sharedRenderGate(readSettings(appSettings));
     // Hold the whole budget, so admitted renders wait in the gate and stay held.
     let unblock!: () => void;
     const blocker = gate.run(

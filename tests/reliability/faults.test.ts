@@ -1,7 +1,7 @@
 // Fault tests against real Azurite and worker processes: kills, racing workers, a storage outage, poison, and pruning.
 import { enqueueBatch, type EnqueuedBatch } from "../../jobs/enqueue";
 import { blobNames } from "../../jobs/layout";
-import { readHostConfig } from "../../local/hostConfig";
+import { readHostConfig } from "../../settings";
 import { readChunkResult } from "../../jobs/chunk";
 import { pruneExpiredBatches } from "../../jobs/prune";
 import { readSettings, type Settings } from "../../settings";

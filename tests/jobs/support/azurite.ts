@@ -1,4 +1,5 @@
-// Test setup: one in-memory Azurite per test file, wired into the app setting the functions read.
+// Test setup: one in-memory Azurite per test file, and the app settings that point the functions at it.
+import type { AppSettings } from "../../../functions/host";
 import { startAzurite, type RunningAzurite } from "../../../local/azurite";
 import { names } from "../../../settings";
 import { connectStorage, ensureStorageResources, type JobStorage } from "../../../jobs/storage";
@@ -6,26 +7,38 @@ import { connectStorage, ensureStorageResources, type JobStorage } from "../../.
 export interface AzuriteFixture {
   azurite: RunningAzurite;
   storage: JobStorage;
+  /** The app settings a function reads to reach this Azurite: pass them to its `<name>Handler` factory. */
+  appSettings: Readonly<AppSettings>;
 }
 
-/** Starts Azurite in beforeAll, points AzureWebJobsStorage at it, stops it in afterAll. */
+/** Starts Azurite in beforeAll and stops it in afterAll; the process environment is left alone. */
 export function useAzurite(): () => AzuriteFixture {
   let fixture: AzuriteFixture | undefined;
-  const previous = process.env[names.connectionSetting];
   beforeAll(async () => {
     const azurite = await startAzurite();
-    process.env[names.connectionSetting] = azurite.connectionString;
     const storage = connectStorage({ connectionString: azurite.connectionString });
     await ensureStorageResources(storage);
-    fixture = { azurite, storage };
+    const appSettings = Object.freeze({ [names.connectionSetting]: azurite.connectionString });
+    fixture = { azurite, storage, appSettings };
   }, 30_000);
   afterAll(async () => {
-    if (previous === undefined) delete process.env[names.connectionSetting];
-    else process.env[names.connectionSetting] = previous;
     await fixture?.azurite.stop();
   });
   return () => {
     if (!fixture) throw new Error("Azurite fixture used outside a test");
     return fixture;
   };
+}
+
+/**
+ * A function's handler for the fixture's app settings (and `extra` ones, e.g. CHUNK_SIZE), built
+ * when called: a test file declares it at the top, before Azurite has started and its
+ * connection string is known.
+ */
+export function handlerFor<Args extends unknown[], Result>(
+  fixture: () => AzuriteFixture,
+  factory: (appSettings: AppSettings) => (...args: Args) => Result,
+  extra: AppSettings = {},
+): (...args: Args) => Result {
+  return (...args) => factory({ ...fixture().appSettings, ...extra })(...args);
 }

@@ -1,5 +1,5 @@
 // Test helpers for the local stack: an in-process stack per test file, and the CLI run in-process.
-import { readHostConfig, type HostConfig } from "../../../local/hostConfig";
+import { readHostConfig, type HostConfig } from "../../../settings";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../../local/stack";
 import { main } from "../../../cli/main";
 import { eventually, sleep } from "../../support/eventually";

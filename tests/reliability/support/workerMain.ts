@@ -1,6 +1,6 @@
 // A render worker process for the fault tests: the local Functions host alone, against storage started elsewhere.
 import { consoleLogHandler, startLocalFunctionsHost } from "../../../local/functionsHost";
-import { readHostConfig } from "../../../local/hostConfig";
+import { readHostConfig } from "../../../settings";
 
 /*
  * `cardpress start` runs Azurite inside the same process tree as the host, so killing it would
