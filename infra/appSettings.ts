@@ -1,4 +1,4 @@
-// The Function App's app settings, assembled in one place: host settings, identity-based storage, package URL, job settings.
+// The Function App's app settings, assembled in one place: host settings, identity-based storage, the hosting plan's own, job settings.
 import { names, toAppSettings, workerProcessEnvironment, type Settings } from "../settings";
 
 export interface AppSettingsInputs {
@@ -7,11 +7,9 @@ export interface AppSettingsInputs {
   storageAccountName: string;
   /** Client id of the user-assigned identity the app uses for storage. */
   identityClientId: string;
-  /** ARM id of that identity: the host fetches the package with it. */
-  identityResourceId: string;
-  /** URL of the package blob (private; read with the identity, no SAS). */
-  packageUrl: string;
   applicationInsightsConnectionString: string;
+  /** What the hosting plan adds (infra/hosting/): on Linux Consumption the worker runtime and the package URL. */
+  planSettings: Record<string, string>;
 }
 
 export interface AppSetting {
@@ -19,10 +17,9 @@ export interface AppSetting {
   value: string;
 }
 
-/** Settings the Functions host itself reads on Linux Consumption with a package URL. */
+/** Settings the Functions host itself reads, on every hosting plan. */
 export const hostSettings = {
   FUNCTIONS_EXTENSION_VERSION: "~4",
-  FUNCTIONS_WORKER_RUNTIME: "node",
   // Entry-point errors (a missing module in the package) fail the host visibly instead of leaving an app with no functions.
   FUNCTIONS_NODE_BLOCK_ON_ENTRY_POINT_ERROR: "true",
 } as const;
@@ -40,9 +37,8 @@ export function functionAppSettings(inputs: AppSettingsInputs): AppSetting[] {
     [`${connection}__accountName`]: inputs.storageAccountName,
     [`${connection}__credential`]: "managedidentity",
     [`${connection}__clientId`]: inputs.identityClientId,
-    WEBSITE_RUN_FROM_PACKAGE: inputs.packageUrl,
-    WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: inputs.identityResourceId,
     APPLICATIONINSIGHTS_CONNECTION_STRING: inputs.applicationInsightsConnectionString,
+    ...inputs.planSettings,
     ...toAppSettings(inputs.settings),
   };
   return Object.entries(values)

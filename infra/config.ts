@@ -1,7 +1,7 @@
 // Reads and validates the stack configuration once into a typed object; a bad value fails naming key, value and what is allowed.
 import path from "node:path";
-import type { z } from "zod";
-import { settingDefinitions, type SettingName, type Settings } from "../settings";
+import { readSettingsFrom, type SettingName, type Settings } from "../settings";
+import { InfraError } from "./errors";
 
 /** Where configuration comes from: a `pulumi.Config` in the program, a plain map in tests. */
 export interface ConfigSource {
@@ -38,7 +38,7 @@ export const infraDefaults = {
 } as const;
 
 /** Thrown when a config value is outside what is allowed; the message is meant for the person running `pulumi up`. */
-export class InfraConfigError extends Error {
+export class InfraConfigError extends InfraError {
   override name = "InfraConfigError";
 }
 
@@ -80,23 +80,13 @@ function readLocation(source: ConfigSource): string {
   return raw;
 }
 
+/** The app settings through the settings layer's own reader, each under its config key; a bad value names the key. */
 function readSettingOverrides(source: ConfigSource): Settings {
-  const entries = (Object.keys(settingDefinitions) as SettingName[]).map((name) => {
-    const definition = settingDefinitions[name];
-    const key = configKeyForSetting(name);
-    const raw = source.get(key);
-    if (raw === undefined || raw === "") return [name, definition.default] as const;
-    const parsed = (definition.schema as z.ZodType<unknown>).safeParse(raw);
-    if (!parsed.success) {
-      reject(
-        key,
-        raw,
-        `${parsed.error.issues.map((issue) => issue.message).join("; ")} (app setting ${name}: ${definition.description})`,
-      );
-    }
-    return [name, parsed.data] as const;
-  });
-  return Object.fromEntries(entries) as Settings;
+  return readSettingsFrom(
+    (name) => source.get(configKeyForSetting(name)),
+    ({ name, raw, problems, description }) =>
+      reject(configKeyForSetting(name), raw, `${problems} (app setting ${name}: ${description})`),
+  );
 }
 
 /**

@@ -2,9 +2,10 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { InfraError } from "./errors";
 
 /** Thrown when the package folder is missing or incomplete: `npm run package` was not run. */
-export class PackageMissingError extends Error {
+export class PackageMissingError extends InfraError {
   override name = "PackageMissingError";
 }
 

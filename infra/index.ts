@@ -6,6 +6,7 @@ import { Monitoring } from "./components/monitoring";
 import { FunctionApp } from "./components/functionApp";
 import { RenderStorage } from "./components/renderStorage";
 import { readInfraConfig } from "./config";
+import { linuxConsumption } from "./hosting/linuxConsumption";
 import { lifecycleDeleteAfterDays } from "./lifecycle";
 
 const config = readInfraConfig(new pulumi.Config(), path.resolve(__dirname, ".."));
@@ -30,6 +31,8 @@ const monitoring = new Monitoring("cardpress", {
 const functionApp = new FunctionApp("cardpress", {
   resourceGroupName: resourceGroup.name,
   location: config.location,
+  // The one place the hosting plan is chosen; Flex Consumption would be a second HostingPlan here.
+  hostingPlan: linuxConsumption,
   storageAccountName: storage.accountName,
   storageAccountId: storage.accountId,
   deploymentContainerName: storage.deploymentContainerName,

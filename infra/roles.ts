@@ -13,8 +13,6 @@ export const storageRoles = {
   blobDelegator: { name: "Storage Blob Delegator", id: "db58b8e5-c6ad-4a2a-8342-4190687cbf4a" },
 } as const;
 
-export type StorageRoleKey = keyof typeof storageRoles;
-
 /** The ARM id of a built-in role in a subscription. */
 export function roleDefinitionId(subscriptionId: string, roleId: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;

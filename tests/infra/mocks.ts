@@ -1,5 +1,5 @@
 // Pulumi mocks for the infra tests: records every resource and invoke, and answers like Azure would (names, ids, keys).
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 export interface RecordedResource {
   /** Position among all recorded resources (when created) and calls: tells what happened first. */
@@ -139,4 +139,109 @@ export function createMocks(): {
 /** The value of an output (mocks resolve everything; never call this in preview mode). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
+}
+
+/** How the program registered one resource with the engine: its URN, and the aliases it declared. */
+export interface Registration {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent; "" for a top-level resource. */
+  parent: string;
+  aliases: AliasRequest[];
+}
+
+/** An alias as the engine receives it: a full URN, or a spec whose empty fields mean "as the resource". */
+export type AliasRequest =
+  { urn: string } | { spec: { name: string; type: string; parentUrn: string; noParent: boolean } };
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getAliasesList(): {
+    getUrn(): string;
+    hasSpec(): boolean;
+    getSpec():
+      | { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean }
+      | undefined;
+  }[];
+}
+
+type RegisterResourceCallback = (error: unknown, response?: { getUrn(): string }) => void;
+
+interface RecordableMonitor {
+  registerResource(request: RegisterResourceRequest, callback: RegisterResourceCallback): void;
+}
+
+/**
+ * Records every registration the program sends to the (mock) engine, aliases included: the
+ * mocks' `newResource` never sees aliases. Call after `pulumi.runtime.setMocks`.
+ */
+export function recordRegistrations(): Registration[] {
+  const registrations: Registration[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as RecordableMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (response) {
+        registrations.push({
+          urn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          parent: request.getParent(),
+          aliases: request.getAliasesList().map((alias) => {
+            const spec = alias.hasSpec() ? alias.getSpec() : undefined;
+            if (!spec) return { urn: alias.getUrn() };
+            return {
+              spec: {
+                name: spec.getName(),
+                type: spec.getType(),
+                parentUrn: spec.getParenturn(),
+                noParent: spec.getNoparent(),
+              },
+            };
+          }),
+        });
+      }
+      callback(error, response);
+    });
+  return registrations;
+}
+
+/** A URN as the engine builds it: the parent's type chain, `$`, the type; then the name. */
+export function urnOf(
+  stackAndProject: string,
+  parentUrn: string,
+  type: string,
+  name: string,
+): string {
+  const parentChain = parentUrn === "" ? "" : `${parentUrn.split("::")[2] ?? ""}$`;
+  return `urn:pulumi:${stackAndProject}::${parentChain}${type}::${name}`;
+}
+
+/**
+ * The URNs a registration answers to: its own and every alias, resolved as the engine does (a
+ * spec's empty name, type or parent stand for the resource's own).
+ */
+export function knownUrns(registration: Registration): string[] {
+  const stackAndProject = registration.urn
+    .split("::")
+    .slice(0, 2)
+    .join("::")
+    .slice("urn:pulumi:".length);
+  return [
+    registration.urn,
+    ...registration.aliases.map((alias) => {
+      if ("urn" in alias) return alias.urn;
+      const { spec } = alias;
+      const parent = spec.noParent ? "" : spec.parentUrn || registration.parent;
+      return urnOf(
+        stackAndProject,
+        parent,
+        spec.type || registration.type,
+        spec.name || registration.name,
+      );
+    }),
+  ];
 }

@@ -59,6 +59,10 @@ test("creates exactly the expected resources", () => {
     "cardpress:storage:RenderStorage": 1,
     "cardpress:monitoring:Monitoring": 1,
     "cardpress:functions:FunctionApp": 1,
+    // The FunctionApp's parts (issue 12): components only, no Azure resource of their own.
+    "cardpress:functions:AppIdentity": 1,
+    "cardpress:functions:AppPackage": 1,
+    "cardpress:functions:FunctionSite": 1,
     "azure-native:resources:ResourceGroup": 1,
     "azure-native:storage:StorageAccount": 1,
     "azure-native:storage:BlobServiceProperties": 1,

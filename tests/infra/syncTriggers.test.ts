@@ -4,8 +4,8 @@ import {
   SyncTriggersError,
   syncFunctionTriggers,
   syncTriggersApiVersion,
-} from "../../infra/syncTriggers";
-import { triggerSyncProvider } from "../../infra/triggerSync";
+} from "../../infra/arm/syncFunctionTriggers";
+import { triggerSyncProvider } from "../../infra/dynamic/triggerSync";
 
 const siteId =
   "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg1/providers/Microsoft.Web/sites/cardpress-app1";

@@ -1,6 +1,6 @@
-// A Pulumi dynamic resource that syncs the Function App's triggers whenever the deployed package changes.
+// The Pulumi dynamic resource around infra/arm/syncFunctionTriggers.ts: syncs the triggers whenever the site or the deployed package changes.
 import * as pulumi from "@pulumi/pulumi";
-import { syncFunctionTriggers } from "./syncTriggers";
+import { syncFunctionTriggers } from "../arm/syncFunctionTriggers";
 
 export interface TriggerSyncArgs {
   siteId: pulumi.Input<string>;

@@ -1,4 +1,5 @@
-// The ARM `syncfunctiontriggers` call: tells a consumption plan's scale controller about a new package's triggers.
+// The ARM `syncfunctiontriggers` call itself (plain HTTP, no Pulumi): tells a consumption plan's scale controller about a new package's triggers.
+import { InfraError } from "../errors";
 
 /** The ARM API version of the calls (Microsoft.Web/sites). */
 export const syncTriggersApiVersion = "2024-04-01";
@@ -28,7 +29,7 @@ export interface SyncTriggersOptions {
 }
 
 /** Thrown when ARM refuses the call for good or keeps failing; carries the last HTTP status (0 if none). */
-export class SyncTriggersError extends Error {
+export class SyncTriggersError extends InfraError {
   override name = "SyncTriggersError";
   constructor(
     message: string,

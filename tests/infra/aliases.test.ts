@@ -1,0 +1,74 @@
+// Resources moved into new components keep their identity: an existing stack sees the same URNs (through aliases), so nothing is replaced.
+import * as pulumi from "@pulumi/pulumi";
+import { createMocks, knownUrns, recordRegistrations, valueOf, type Registration } from "./mocks";
+import { makeFakePackage } from "./fakePackage";
+
+/**
+ * Every custom resource's URN as the program registered it before the FunctionApp was split
+ * (issue 12, captured under these mocks from commit af40598). A stack deployed then holds these.
+ */
+const urnsBeforeTheSplit = [
+  "azure-native:resources:ResourceGroup::cardpress-rg",
+  "cardpress:storage:RenderStorage$azure-native:storage:StorageAccount::cardpresssa",
+  "cardpress:storage:RenderStorage$azure-native:storage:BlobServiceProperties::cardpress-blob-service",
+  "cardpress:storage:RenderStorage$azure-native:storage:BlobContainer::cardpress-renders",
+  "cardpress:storage:RenderStorage$azure-native:storage:BlobContainer::cardpress-jobs",
+  "cardpress:storage:RenderStorage$azure-native:storage:BlobContainer::cardpress-assets",
+  "cardpress:storage:RenderStorage$azure-native:storage:BlobContainer::cardpress-deployments",
+  "cardpress:storage:RenderStorage$azure-native:storage:Queue::cardpress-render-jobs",
+  "cardpress:storage:RenderStorage$azure-native:storage:Queue::cardpress-render-jobs-poison",
+  "cardpress:storage:RenderStorage$azure-native:storage:ManagementPolicy::cardpress-lifecycle",
+  "cardpress:monitoring:Monitoring$azure-native:operationalinsights:Workspace::cardpress-logs",
+  "cardpress:monitoring:Monitoring$azure-native:applicationinsights:Component::cardpress-insights",
+  "cardpress:functions:FunctionApp$azure-native:managedidentity:UserAssignedIdentity::cardpress-identity",
+  "cardpress:functions:FunctionApp$azure-native:authorization:RoleAssignment::cardpress-blobDataOwner",
+  "cardpress:functions:FunctionApp$azure-native:authorization:RoleAssignment::cardpress-queueDataContributor",
+  "cardpress:functions:FunctionApp$azure-native:authorization:RoleAssignment::cardpress-blobDelegator",
+  "cardpress:functions:FunctionApp$azure-native:web:AppServicePlan::cardpress-plan",
+  "cardpress:functions:FunctionApp$azure-native:storage:Blob::cardpress-package",
+  "cardpress:functions:FunctionApp$azure-native:web:WebApp::cardpress-app",
+  "cardpress:functions:FunctionApp$azure-native:web:WebAppFtpAllowed::cardpress-ftp-basic-auth",
+  "cardpress:functions:FunctionApp$azure-native:web:WebAppScmAllowed::cardpress-scm-basic-auth",
+  "cardpress:functions:FunctionApp$pulumi-nodejs:dynamic:Resource::cardpress-trigger-sync",
+].map((typeAndName) => `urn:pulumi:dev::cardpress::${typeAndName}`);
+
+let registrations: Registration[];
+
+beforeAll(async () => {
+  const { mocks } = createMocks();
+  pulumi.runtime.setAllConfig({ "cardpress:packagePath": makeFakePackage() });
+  await pulumi.runtime.setMocks(mocks, "cardpress", "dev", false);
+  registrations = recordRegistrations();
+  const program = await import("../../infra");
+  await valueOf(program.functionKey);
+});
+
+function isComponent(registration: Registration): boolean {
+  return registration.type.startsWith("cardpress:");
+}
+
+test("every resource a stack deployed before the split holds is still declared, under its URN or an alias", () => {
+  const answered = new Set(registrations.flatMap(knownUrns));
+  expect(urnsBeforeTheSplit.filter((urn) => !answered.has(urn))).toEqual([]);
+});
+
+test("each of those URNs belongs to exactly one resource", () => {
+  for (const urn of urnsBeforeTheSplit) {
+    const owners = registrations.filter((registration) => knownUrns(registration).includes(urn));
+    expect([urn, owners.length]).toEqual([urn, 1]);
+  }
+});
+
+test("no resource was added or dropped: the same resources, only components are new", () => {
+  const resources = registrations.filter((registration) => !isComponent(registration));
+  expect(resources).toHaveLength(urnsBeforeTheSplit.length);
+});
+
+test("the storage account and its children kept their URN itself, with no alias to rely on", () => {
+  const storage = registrations.filter((registration) =>
+    registration.urn.includes("cardpress:storage:RenderStorage$"),
+  );
+  expect(storage.map((registration) => registration.urn).sort()).toEqual(
+    urnsBeforeTheSplit.filter((urn) => urn.includes("cardpress:storage:RenderStorage$")).sort(),
+  );
+});
