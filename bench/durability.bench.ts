@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
-import { connectionStringFor, startAzurite } from "../local/azurite";
+import { azuriteEntry, connectionStringFor, startAzurite } from "../local/azurite";
 import { percentile } from "./stats";
 
 /*
@@ -28,11 +28,7 @@ interface Running {
 
 /** Azurite exactly as its package runs it, with the local stack's flags. */
 async function startShippedAzurite(location: string): Promise<Running> {
-  const manifestPath = require.resolve("azurite/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-    bin: Record<string, string>;
-  };
-  const entry = path.resolve(path.dirname(manifestPath), manifest.bin.azurite ?? "");
+  const entry = azuriteEntry();
   const child = spawn(
     process.execPath,
     [

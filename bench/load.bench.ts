@@ -1,6 +1,6 @@
 // Load: 2,000 mixed cards in 8 batches through the local stack (npm start's process), checked for losses and duplicates, with RSS.
 import { numberOption } from "./options";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { blobNames } from "../jobs/layout";
@@ -18,6 +18,7 @@ import {
   startStack,
 } from "./localStack";
 import { percentile } from "./stats";
+import { readExampleBatch, type ExampleBatch } from "./exampleBatch";
 
 /** The run went past its hard timeout, or the stack misbehaved: the benchmark stops. */
 class LoadBenchError extends Error {
@@ -48,19 +49,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Set when the memory sampler finds the worker gone. */
 let samplerFailure: Error | undefined;
 
-interface ExampleBatch {
-  defaults: Record<string, unknown>;
-  items: (Record<string, unknown> & { id: string })[];
-}
-
 /** `per-batch` cards cycling through examples/batch.json: every template, size and format there. */
 function makeBatch(
   name: string,
   size: number,
 ): ExampleBatch & { metadata: Record<string, string> } {
-  const example = JSON.parse(
-    readFileSync(path.join(examples, "batch.json"), "utf8"),
-  ) as ExampleBatch;
+  const example = readExampleBatch();
   const items = Array.from({ length: size }, (_, index) => {
     const item = example.items[index % example.items.length] as ExampleBatch["items"][number];
     return { ...item, id: `${item.id}-${name}-${index}` };

@@ -2,17 +2,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
+import { assertJsonDocument } from "../support";
 
 /** The stack misbehaved (did not start, exited, left loopback): the benchmark stops. */
 export class StackBenchError extends Error {
   override name = "StackBenchError";
 }
 
-export interface StackInfo {
-  pid: number;
-  connectionString: string;
-  httpUrl: string;
-}
+/** What the benchmarks use of `cardpress start --json`'s ready line (cli/commands/start.ts prints more). */
+const stackInfoSchema = z.looseObject({
+  pid: z.number().int().positive(),
+  connectionString: z.string().min(1),
+  httpUrl: z.url(),
+});
+
+export type StackInfo = z.infer<typeof stackInfoSchema>;
 
 export interface BenchStack {
   child: ChildProcess;
@@ -58,12 +63,19 @@ export async function startStack(
     }, 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString("utf8");
+      let ready: unknown;
       try {
-        const parsed = JSON.parse(stdout) as StackInfo;
-        clearTimeout(startTimer);
-        resolve(parsed);
+        ready = JSON.parse(stdout);
       } catch {
-        // Not complete yet.
+        return; // Not complete yet.
+      }
+      clearTimeout(startTimer);
+      try {
+        assertJsonDocument(ready, stackInfoSchema, "cardpress start --json's ready line");
+        resolve(ready);
+      } catch (error) {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+        reject(new StackBenchError((error as Error).message));
       }
     });
     child.once("exit", (code) => {

@@ -1,6 +1,6 @@
 // Memory under heavy valid load: the local stack's worker RSS (peak, idle vs warm) and health-check latency while saturated.
 import { numberOption } from "./options";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { enqueueBatch } from "../jobs/enqueue";
@@ -16,6 +16,7 @@ import {
   type BenchStack,
 } from "./localStack";
 import { percentile } from "./stats";
+import { readExampleBatch } from "./exampleBatch";
 
 class MemoryLoadBenchError extends Error {
   override name = "MemoryLoadBenchError";
@@ -47,11 +48,6 @@ const log = (line: string) => {
   if (!json) console.log(line);
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface ExampleBatch {
-  defaults: Record<string, unknown>;
-  items: (Record<string, unknown> & { id: string })[];
-}
 
 const ordinaryCard = (index: number) => ({
   template: "classic",
@@ -288,9 +284,7 @@ async function main(): Promise<void> {
 
     // Warm-up: the example batch (every template, format and script) and a few synchronous
     // renders, so fonts and encoders are loaded before the baseline.
-    const example = JSON.parse(
-      readFileSync(path.join(examples, "batch.json"), "utf8"),
-    ) as ExampleBatch;
+    const example = readExampleBatch();
     const warmBatch = await renderBatch(storage, settings, example);
     // A card the pipeline refuses (e.g. over a cost budget) is reported, not fatal.
     if (warmBatch.errors.length) log(`warm-up failures: ${warmBatch.errors.join("; ")}`);

@@ -2,11 +2,16 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { renderCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
+import { parseJsonDocument } from "../support";
 import { standardAssets, standardCard } from "./standardCard";
 import { median } from "./stats";
 import { standardCardsPerSecond } from "./throughput";
+
+/** What bench/first-card.js prints. */
+const firstCardOutputSchema = z.object({ firstCardMs: z.number().nonnegative() });
 
 const json = process.argv.includes("--json");
 const spec = parseCardSpec(standardCard);
@@ -60,10 +65,11 @@ async function main(): Promise<void> {
   );
   // One cold start varies by ±30 % here (page cache, VM scheduling): report the median of several.
   const firstCardRuns = Array.from({ length: coldStarts }, () => {
-    const child = JSON.parse(
-      execFileSync(process.execPath, [path.join(__dirname, "first-card.js")], { encoding: "utf8" }),
-    ) as { firstCardMs: number };
-    return child.firstCardMs;
+    const output = execFileSync(process.execPath, [path.join(__dirname, "first-card.js")], {
+      encoding: "utf8",
+    });
+    return parseJsonDocument(output, firstCardOutputSchema, "bench/first-card.js's output")
+      .firstCardMs;
   });
   const firstCardMs = median(firstCardRuns);
   log(

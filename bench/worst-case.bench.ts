@@ -1,7 +1,9 @@
 // Worst-case card benchmark: the longest synchronous draw of each script's card at its text limits, cold and warm.
 import { execFileSync } from "node:child_process";
+import { z } from "zod";
 import { drawCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
+import { parseJsonDocument } from "../support";
 import { median } from "./stats";
 import { worstCaseCard, worstCaseScripts, type WorstCaseScript } from "./worstCaseCards";
 
@@ -34,13 +36,16 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1000;
 };
 
+/** What coldChild prints. */
+const coldChildOutputSchema = z.object({ drawMs: z.number().nonnegative() });
+
 function coldDrawMs(script: WorstCaseScript, size: SizeName): number {
   const output = execFileSync(
     process.execPath,
     ["--import", "tsx", __filename, "--cold", script, size],
     { encoding: "utf8" },
   );
-  return (JSON.parse(output) as { drawMs: number }).drawMs;
+  return parseJsonDocument(output, coldChildOutputSchema, "the --cold child's output").drawMs;
 }
 
 interface Row {

@@ -1,7 +1,10 @@
 // Which storage the CLI talks to: --connection-string, AZURE_STORAGE_CONNECTION_STRING, --stack, or the local stack.
 import { spawnSync } from "node:child_process";
+import { z } from "zod";
 import { connectStorage, type JobStorage } from "../jobs";
-import { exitCodes, UserError } from "./exitCodes";
+import { JsonDocumentError, parseJsonDocument } from "../support";
+import { UserError } from "./errors";
+import { exitCodes } from "./exitCodes";
 import { readStackFile, stackFilePath } from "../local";
 
 export interface ConnectionFlags {
@@ -21,6 +24,24 @@ export const connectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
 /** The Pulumi stack output holding the storage connection string (exported by infra/index.ts). */
 export const stackConnectionOutput = "storageConnectionString";
 
+/** `pulumi stack output --json`: every output by name; only the connection string's shape matters here. */
+const stackOutputsSchema = z.looseObject({
+  [stackConnectionOutput]: z
+    .string({ error: "expected the storage connection string (a string)" })
+    .optional(),
+});
+
+function parseStackOutputs(stdout: string, stack: string): z.infer<typeof stackOutputsSchema> {
+  try {
+    return parseJsonDocument(stdout, stackOutputsSchema, `pulumi stack output for stack ${stack}`);
+  } catch (error) {
+    if (!(error instanceof JsonDocumentError)) throw error;
+    throw new UserError(
+      `${error.message}; check the stack with \`pulumi stack output --stack ${stack}\``,
+    );
+  }
+}
+
 function fromPulumiStack(stack: string): string {
   const result = spawnSync(
     "pulumi",
@@ -39,9 +60,8 @@ function fromPulumiStack(stack: string): string {
       exitCodes.unavailable,
     );
   }
-  const outputs = JSON.parse(result.stdout) as Record<string, unknown>;
-  const value = outputs[stackConnectionOutput];
-  if (typeof value !== "string" || !value) {
+  const value = parseStackOutputs(result.stdout, stack)[stackConnectionOutput];
+  if (!value) {
     throw new UserError(
       `stack ${stack} has no ${stackConnectionOutput} output; run \`pulumi up\` for it first`,
     );

@@ -1,4 +1,4 @@
-// The cardpress CLI's exit codes and the rules that pick one from a result, defined once (docs/local.md).
+// The cardpress CLI's exit codes and the one rule that picks one from a command's result (docs/local.md).
 import { type BatchStatus } from "../jobs";
 
 export const exitCodes = {
@@ -13,32 +13,57 @@ export const exitCodes = {
   timeout: 4,
 } as const;
 
-/**
- * The rule for a batch's state (status, wait, enqueue --wait, demo): 1 when a finished batch has
- * failed cards or an expired one left cards unrendered; 0 otherwise. A batch still rendering is not
- * a failure yet (`wait` turns a batch that never finishes into a timeout instead).
- */
-export function batchExitCode(status: Pick<BatchStatus, "state" | "failed">): number {
-  if (status.state === "expired") return exitCodes.itemsFailed;
-  if (status.state === "in_progress") return exitCodes.ok;
-  return status.failed > 0 ? exitCodes.itemsFailed : exitCodes.ok;
+/** What a command ended with, in the terms of the exit-code rule below. */
+export interface CommandOutcome {
+  /**
+   * Cards the command was asked for that are not there and will not be in this run: invalid or
+   * rejected specs, failed renders, cards an expired batch left unrendered, and, for commands that
+   * hand images over (urls, download), cards still rendering.
+   */
+  missing: number;
+  /** Nothing at all came of the command: no card rendered and no batch exists (only `render` can end so). */
+  nothingDone: boolean;
 }
 
 /**
- * The rule for commands that hand over a batch's images (urls, download): 1 unless every card
- * is there, whether the rest failed or is still pending.
+ * The one exit-code rule for results (every command that reports cards uses it, through the
+ * outcomes below): 0 when no card is missing; 2 when nothing was done, since then every card's
+ * input was wrong; 1 when some cards are missing and the rest were rendered or queued. Failures
+ * that stop a command (storage down, a timeout, a bad argument) are errors, not results: they
+ * carry their own code (UserError, cli/errors.ts).
  */
+export function exitCodeFor(outcome: CommandOutcome): number {
+  if (outcome.missing === 0) return exitCodes.ok;
+  return outcome.nothingDone ? exitCodes.usage : exitCodes.itemsFailed;
+}
+
+/**
+ * A batch's state (status, wait, enqueue --wait, demo): a batch still rendering misses nothing yet
+ * (`wait` turns one that never finishes into a timeout); an expired one misses its pending cards.
+ */
+export function batchExitCode(status: Pick<BatchStatus, "state" | "failed" | "pending">): number {
+  const missing = status.state === "in_progress" ? 0 : status.failed + status.pending;
+  return exitCodeFor({ missing, nothingDone: false });
+}
+
+/** A batch's images handed over (urls, download): every card not there is missing, pending or failed. */
 export function deliveryExitCode(result: { failed: unknown[]; pending: unknown[] }): number {
-  return result.failed.length || result.pending.length ? exitCodes.itemsFailed : exitCodes.ok;
+  return exitCodeFor({
+    missing: result.failed.length + result.pending.length,
+    nothingDone: false,
+  });
 }
 
-/** An error meant for the user: one sentence plus the fix, printed without a stack trace. */
-export class UserError extends Error {
-  override name = "UserError";
-  constructor(
-    message: string,
-    readonly exitCode: number = exitCodes.usage,
-  ) {
-    super(message);
-  }
+/** A batch just queued (enqueue without --wait): its rejected cards are missing; the batch exists. */
+export function enqueueExitCode(result: { rejected: unknown[] }): number {
+  return exitCodeFor({ missing: result.rejected.length, nothingDone: false });
+}
+
+/**
+ * Cards rendered to files (render): failures there are always the input's (invalid spec, missing
+ * or unreadable asset; anything else is thrown), so when none rendered nothing was done.
+ */
+export function renderExitCode(results: readonly { ok: boolean }[]): number {
+  const rendered = results.filter((result) => result.ok).length;
+  return exitCodeFor({ missing: results.length - rendered, nothingDone: rendered === 0 });
 }

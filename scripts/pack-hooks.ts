@@ -2,6 +2,8 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
+import { assertJsonDocument, JsonDocumentError } from "../support";
 
 /*
  * Why `prepare` must not ship: npm 11 lists a `prepare` script of a package installed from a
@@ -10,6 +12,11 @@ import path from "node:path";
  * `npm ci` builds dist/, so `npx cardpress` works there. npm runs prepack, then packs the files as
  * they are on disk (the package.json prepack wrote; `prepare` no longer runs), then postpack.
  */
+
+/** What prepack edits in package.json; the rest is written back as it was, in its order. */
+const manifestSchema = z.looseObject({
+  scripts: z.record(z.string(), z.string()).optional(),
+});
 
 const rootDir = path.resolve(__dirname, "..");
 const manifestFile = path.join(rootDir, "package.json");
@@ -32,7 +39,13 @@ function prepack(): void {
   if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status ?? tsc.signal})`);
 
   const original = fs.readFileSync(manifestFile, "utf8");
-  const manifest = JSON.parse(original) as { scripts?: Record<string, string> };
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(original);
+  } catch (error) {
+    throw new JsonDocumentError(`${manifestFile} is not JSON: ${(error as Error).message}`);
+  }
+  assertJsonDocument(manifest, manifestSchema, manifestFile);
   fs.writeFileSync(backupFile, original);
   delete manifest.scripts?.prepare;
   fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);

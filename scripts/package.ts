@@ -2,8 +2,10 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { listPackageFiles } from "../infra/deploymentPackage";
 import { allFontFiles } from "../renderer/fonts/loader";
+import { parseJsonDocument } from "../support";
 
 /**
  * The platform the package runs on (Azure Functions Linux Consumption): npm installs the matching
@@ -49,12 +51,14 @@ export interface PackageReport {
   seconds: number;
 }
 
-interface RootManifest {
-  name: string;
-  version: string;
-  dependencies: Record<string, string>;
-  overrides?: Record<string, unknown>;
-}
+const rootManifestSchema = z.looseObject({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  dependencies: z.record(z.string(), z.string()),
+  overrides: z.record(z.string(), z.unknown()).optional(),
+});
+
+type RootManifest = z.infer<typeof rootManifestSchema>;
 
 /** Thrown when a build step fails; the message names the step and carries its output. */
 export class PackageBuildError extends Error {
@@ -194,9 +198,12 @@ export function buildPackage({ rootDir, outDir, log = () => {} }: PackageOptions
     rootDir,
   );
 
-  const root = JSON.parse(
-    fs.readFileSync(path.join(rootDir, "package.json"), "utf8"),
-  ) as RootManifest;
+  const manifestFile = path.join(rootDir, "package.json");
+  const root = parseJsonDocument(
+    fs.readFileSync(manifestFile, "utf8"),
+    rootManifestSchema,
+    manifestFile,
+  );
   fs.copyFileSync(path.join(rootDir, "host.json"), path.join(outDir, "host.json"));
   fs.writeFileSync(
     path.join(outDir, "package.json"),

@@ -14,11 +14,26 @@ import {
   MissingAssetsError,
   writeCheckedAsset,
 } from "../../jobs";
-import { names, readSettings } from "../../settings";
+import { names, readSettings, type Settings } from "../../settings";
 import { limits, parseBatchFile } from "../../renderer";
-import { UserError } from "../exitCodes";
-import { note } from "../output";
+import { openCliStorage } from "../connection";
+import { UserError } from "../errors";
+import { batchExitCode, enqueueExitCode } from "../exitCodes";
+import { note, printJson } from "../output";
+import { downloadBatch, printDownloaded } from "./download";
+import type { CommonOptions } from "./options";
 import { readJsonFile } from "./render";
+import { printStatus } from "./status";
+import { progressMode, waitForBatch } from "./wait";
+
+/** The flags of `cardpress enqueue`, as commander parses them. */
+export interface EnqueueFlags extends CommonOptions {
+  wait?: boolean;
+  /** Download the images here after waiting (implies --wait). */
+  download?: string;
+  /** Longest wait, in ms. */
+  timeout: number;
+}
 
 export interface AssetUpload {
   /** Asset names stored from local files (written, or already in storage with the same bytes). */
@@ -121,7 +136,11 @@ function missingAssetsError(error: MissingAssetsError, file: string, baseDir: st
   );
 }
 
-export async function enqueueFile(storage: JobStorage, file: string): Promise<EnqueueResult> {
+export async function enqueueFile(
+  storage: JobStorage,
+  file: string,
+  settings: Settings = readSettings(),
+): Promise<EnqueueResult> {
   const batchFile = readJsonFile(file);
   const baseDir = path.dirname(path.resolve(file));
   await ensureStorageResources(storage);
@@ -130,7 +149,7 @@ export async function enqueueFile(storage: JobStorage, file: string): Promise<En
   const assets = await uploadBatchAssets(storage, batchFile, baseDir, singleCardId);
   try {
     const batch = await enqueueBatch(storage, batchFile, {
-      settings: readSettings(),
+      settings,
       singleCardId,
       // The batch pins the versions just uploaded, not whatever another writer put there since.
       expectedAssets: assets.etags,
@@ -166,4 +185,33 @@ export function printEnqueued(result: EnqueueResult): void {
       `${unchanged.length ? ` (${unchanged.length} unchanged)` : ""}`,
   );
   for (const item of result.rejected) console.log(`  ✖ ${item.id}: ${item.error.message}`);
+}
+
+/**
+ * The whole `enqueue` command: queue; without --wait that is all (exit code from the rejected
+ * cards); with --wait or --download, wait and report the batch as `status` or `download` would,
+ * with the exit code of the batch's state.
+ */
+export async function runEnqueueCommand(file: string, flags: EnqueueFlags): Promise<void> {
+  const storage = openCliStorage(flags);
+  const enqueued = await enqueueFile(storage, file);
+  if (!flags.wait && !flags.download) {
+    if (flags.json) printJson(enqueued);
+    else printEnqueued(enqueued);
+    process.exitCode = enqueueExitCode(enqueued);
+    return;
+  }
+  if (!flags.json) printEnqueued(enqueued);
+  const status = await waitForBatch(storage, enqueued.batchId, {
+    timeoutMs: flags.timeout,
+    intervalMs: 500,
+    progress: progressMode(flags.json),
+  });
+  const downloaded = flags.download
+    ? await downloadBatch(storage, enqueued.batchId, flags.download)
+    : undefined;
+  if (flags.json) printJson({ ...enqueued, status, ...(downloaded ? { downloaded } : {}) });
+  else if (downloaded) printDownloaded(downloaded);
+  else printStatus(status);
+  process.exitCode = batchExitCode(status);
 }

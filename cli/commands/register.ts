@@ -1,45 +1,53 @@
-// Declares the storage-backed commands (enqueue, status, wait, urls, download, demo, start); each loads its code when it runs.
-import { type Command, InvalidArgumentError, Option } from "commander";
+// Declares every cardpress command (name, arguments, flags, help), one register function each; an action loads its command's module only when it runs.
+import type { Command } from "commander";
 import { parseDuration, secondsWithin } from "../duration";
-import { withCommonOptions, type CommonOptions } from "./options";
+import { withUserErrors } from "../errors";
+import type { EnqueueFlags } from "./enqueue";
+import {
+  durationOption,
+  port,
+  positiveInteger,
+  withCommonOptions,
+  type CommonOptions,
+} from "./options";
+import type { RenderFlags } from "./render";
 
 /*
- * Only commander and small local modules are imported here (see cli/main.ts): an action imports
- * what it needs when it runs, so `--help` and `render` never load the Azure Storage SDK, zod or
- * functions/ (whose `app.*` calls print "test mode" warnings outside the real host).
+ * Only commander and small local modules are imported here (see cli/main.ts; `import type` is
+ * erased): an action imports what it needs when it runs, so `--help` and `render` never load the
+ * Azure Storage SDK, zod or functions/ (whose `app.*` calls print "test mode" warnings outside the
+ * real host).
+ *
+ * To add a command: write its module in cli/commands/<name>.ts with a `run<Name>Command` that
+ * sets process.exitCode through cli/exitCodes.ts's rule, then a register function here, listed in
+ * registerCommands. A flag goes in its command's register function; one every storage-backed
+ * command takes goes in options.ts's withCommonOptions.
  */
-
-/** cli/errors.ts's withUserErrors, loaded when the action runs (it pulls in zod and the job errors). */
-function withUserErrors<Args extends unknown[]>(
-  action: (...args: Args) => Promise<void>,
-): (...args: Args) => Promise<void> {
-  return async (...args) => {
-    const errors = await import("../errors");
-    await errors.withUserErrors(action)(...args);
-  };
-}
-
-/**
- * A duration option whose help shows its default as a user types it (`default: 10m`), not as the
- * milliseconds the parser returns, which the option itself would reject.
- */
-function durationOption(flags: string, description: string, defaultDuration: string): Option {
-  return new Option(flags, description)
-    .argParser(parseDuration)
-    .default(parseDuration(defaultDuration), defaultDuration);
-}
 
 const defaultWaitTimeout = "10m";
 
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
-    throw new InvalidArgumentError("expected a port number 0-65535 (0 picks a free one)");
-  }
-  return parsed;
+/**
+ * Not wrapped in withUserErrors: its translation loads every layer's errors, the storage SDK's
+ * among them, which `render` must never load; render.ts turns its own failures into UserErrors.
+ */
+function registerRender(program: Command): void {
+  program
+    .command("render")
+    .description("render a card spec or batch file to image files locally (no storage needed)")
+    .argument("<file>", "card spec or batch file (.json)")
+    .option("-o, --out <dir>", "output folder", "out")
+    .option(
+      "--assets <dir>",
+      "folder that asset names (logo, background) are relative to (default: the file's folder)",
+    )
+    .option("-c, --concurrency <n>", "renders in flight", positiveInteger, 2)
+    .option("--json", "print machine-readable results")
+    .action(async (file: string, options: RenderFlags) =>
+      (await import("./render")).runRenderCommand(file, options),
+    );
 }
 
-export function registerStorageCommands(program: Command): void {
+function registerEnqueue(program: Command): void {
   withCommonOptions(
     program
       .command("enqueue")
@@ -54,53 +62,13 @@ export function registerStorageCommands(program: Command): void {
         durationOption("--timeout <duration>", "longest wait, e.g. 90s, 10m", defaultWaitTimeout),
       ),
   ).action(
-    withUserErrors(
-      async (
-        file: string,
-        options: CommonOptions & { wait?: boolean; download?: string; timeout: number },
-      ) => {
-        const [
-          { openCliStorage },
-          { batchExitCode, exitCodes },
-          { printJson },
-          { downloadBatch, printDownloaded },
-          { enqueueFile, printEnqueued },
-          { printStatus },
-          { progressMode, waitForBatch },
-        ] = await Promise.all([
-          import("../connection"),
-          import("../exitCodes"),
-          import("../output"),
-          import("./download"),
-          import("./enqueue"),
-          import("./status"),
-          import("./wait"),
-        ]);
-        const storage = openCliStorage(options);
-        const enqueued = await enqueueFile(storage, file);
-        if (!options.wait && !options.download) {
-          if (options.json) printJson(enqueued);
-          else printEnqueued(enqueued);
-          if (enqueued.rejected.length) process.exitCode = exitCodes.itemsFailed;
-          return;
-        }
-        if (!options.json) printEnqueued(enqueued);
-        const status = await waitForBatch(storage, enqueued.batchId, {
-          timeoutMs: options.timeout,
-          intervalMs: 500,
-          progress: progressMode(options.json),
-        });
-        const downloaded = options.download
-          ? await downloadBatch(storage, enqueued.batchId, options.download)
-          : undefined;
-        if (options.json) printJson({ ...enqueued, status, ...(downloaded ? { downloaded } : {}) });
-        else if (downloaded) printDownloaded(downloaded);
-        else printStatus(status);
-        process.exitCode = batchExitCode(status);
-      },
+    withUserErrors(async (file: string, options: EnqueueFlags) =>
+      (await import("./enqueue")).runEnqueueCommand(file, options),
     ),
   );
+}
 
+function registerStatus(program: Command): void {
   withCommonOptions(
     program.command("status").description("show a batch's progress").argument("<batchId>"),
   ).action(
@@ -108,7 +76,9 @@ export function registerStorageCommands(program: Command): void {
       (await import("./status")).runStatusCommand(batchId, options),
     ),
   );
+}
 
+function registerWait(program: Command): void {
   withCommonOptions(
     program
       .command("wait")
@@ -122,7 +92,9 @@ export function registerStorageCommands(program: Command): void {
       (await import("./wait")).runWaitCommand(batchId, options),
     ),
   );
+}
 
+function registerUrls(program: Command): void {
   withCommonOptions(
     program
       .command("urls")
@@ -138,7 +110,9 @@ export function registerStorageCommands(program: Command): void {
       (await import("./urls")).runUrlsCommand(batchId, options),
     ),
   );
+}
 
+function registerDownload(program: Command): void {
   withCommonOptions(
     program
       .command("download")
@@ -150,7 +124,9 @@ export function registerStorageCommands(program: Command): void {
       (await import("./download")).runDownloadCommand(batchId, dir, options),
     ),
   );
+}
 
+function registerDemo(program: Command): void {
   program
     .command("demo")
     .description(
@@ -170,7 +146,9 @@ export function registerStorageCommands(program: Command): void {
         process.exitCode = exitCode;
       }),
     );
+}
 
+function registerStart(program: Command): void {
   program
     .command("start")
     .description(
@@ -206,4 +184,20 @@ export function registerStorageCommands(program: Command): void {
         },
       ),
     );
+}
+
+/** Every command, in the order `cardpress --help` lists them. */
+export function registerCommands(program: Command): void {
+  for (const register of [
+    registerRender,
+    registerEnqueue,
+    registerStatus,
+    registerWait,
+    registerUrls,
+    registerDownload,
+    registerDemo,
+    registerStart,
+  ]) {
+    register(program);
+  }
 }

@@ -17,7 +17,16 @@ import {
   SpecValidationError,
 } from "../../renderer";
 import { warningLines } from "../cardWarnings";
-import { exitCodes, UserError } from "../exitCodes";
+import { UserError } from "../errors";
+import { renderExitCode } from "../exitCodes";
+
+/** The flags of `cardpress render`, as commander parses them. */
+export interface RenderFlags {
+  out: string;
+  assets?: string;
+  concurrency: number;
+  json?: boolean;
+}
 
 export interface RenderCommandOptions {
   outDir: string;
@@ -157,16 +166,6 @@ export async function renderToFiles(
   });
 }
 
-/**
- * 0 when every card rendered; 1 when some failed and the others rendered; 2 when nothing rendered,
- * because every card's input was wrong (a lone invalid card, or a batch of them): failures here are
- * always the input's (invalid spec, missing or unreadable asset), anything else is thrown.
- */
-export function renderExitCode(results: FileResult[]): number {
-  if (results.every((result) => result.ok)) return exitCodes.ok;
-  return results.some((result) => result.ok) ? exitCodes.itemsFailed : exitCodes.usage;
-}
-
 export function printRenderResults(results: FileResult[], json: boolean): void {
   if (json) {
     console.log(JSON.stringify({ results }, null, 2));
@@ -186,4 +185,15 @@ export function printRenderResults(results: FileResult[], json: boolean): void {
   }
   const failed = results.filter((result) => !result.ok).length;
   console.log(`${results.length - failed} rendered, ${failed} failed`);
+}
+
+/** The whole `render` command: render, print, set the exit code. */
+export async function runRenderCommand(file: string, flags: RenderFlags): Promise<void> {
+  const results = await renderToFiles(file, {
+    outDir: flags.out,
+    assetsDir: flags.assets,
+    concurrency: flags.concurrency,
+  });
+  printRenderResults(results, Boolean(flags.json));
+  process.exitCode = renderExitCode(results);
 }

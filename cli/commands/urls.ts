@@ -3,7 +3,8 @@ import { pipeline, readSettings } from "../../settings";
 import { type BatchStatus, getBatchStatus, type JobStorage } from "../../jobs";
 import { openCliStorage } from "../connection";
 import { formatDuration } from "../duration";
-import { deliveryExitCode, exitCodes, UserError } from "../exitCodes";
+import { UserError } from "../errors";
+import { deliveryExitCode, exitCodes } from "../exitCodes";
 import { note, printJson } from "../output";
 import type { CommonOptions } from "./options";
 

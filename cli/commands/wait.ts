@@ -1,8 +1,10 @@
 // `cardpress wait <batchId>`: polls until the batch is finished, with a progress bar on a TTY.
 import { SingleBar, Presets } from "cli-progress";
 import { type BatchStatus, type JobStorage } from "../../jobs";
+import { sleep } from "../../support";
 import { openCliStorage } from "../connection";
-import { exitCodes, UserError } from "../exitCodes";
+import { UserError } from "../errors";
+import { exitCodes } from "../exitCodes";
 import { note } from "../output";
 import type { CommonOptions } from "./options";
 import { readStatus, reportStatus, summarize } from "./status";
@@ -109,7 +111,7 @@ export async function waitForBatch(
       if (status.state !== "in_progress") return status;
       if (Date.now() - started >= options.timeoutMs)
         throw new WaitTimeoutError(status, options.timeoutMs);
-      await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+      await sleep(options.intervalMs);
     }
   } finally {
     reporter.stop();

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { renderExitCode, renderToFiles } from "../../cli/commands/render";
+import { renderToFiles } from "../../cli/commands/render";
+import { renderExitCode } from "../../cli/exitCodes";
 
 const root = path.join(__dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
