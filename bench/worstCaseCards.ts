@@ -3,8 +3,7 @@ import { fallbackFonts } from "../renderer/fonts/catalog";
 import { rangesCover } from "../renderer/fonts/codePointRanges";
 import { indexFamily, subsetCodePoints } from "../renderer/fonts/families";
 import { limits } from "../renderer/limits";
-
-export type TextField = keyof typeof limits.text;
+import { textFieldNames, type TextField } from "../renderer/spec/schema";
 
 /** The scripts the worst-case benchmark and the text-cost tests render. */
 export const worstCaseScripts = [
@@ -74,7 +73,7 @@ const samples: Record<Exclude<WorstCaseScript, "cjk-spread" | "hangul-no-spaces"
 /** A field's text at its length limit (in code points) for a script. */
 export function worstCaseText(script: WorstCaseScript, field: TextField): string {
   const length = limits.text[field];
-  const offset = worstCaseFields.indexOf(field) * 23;
+  const offset = textFieldNames.indexOf(field) * 23;
   if (script === "cjk-spread") {
     return spread(charactersFromEverySubset("Noto Sans SC", 0x4e00, 0x9fff), length, offset);
   }
@@ -93,8 +92,6 @@ export function worstCaseText(script: WorstCaseScript, field: TextField): string
   return repeatTo(rotated.join(""), length);
 }
 
-const worstCaseFields: TextField[] = ["title", "subtitle", "eyebrow", "footer", "author"];
-
 /** A card spec (input to `parseCardSpec`) with every text field of one script at its limit. */
 export function worstCaseCard(
   script: WorstCaseScript,
@@ -102,11 +99,7 @@ export function worstCaseCard(
 ): Record<string, unknown> {
   return {
     template: "classic",
-    eyebrow: worstCaseText(script, "eyebrow"),
-    title: worstCaseText(script, "title"),
-    subtitle: worstCaseText(script, "subtitle"),
-    footer: worstCaseText(script, "footer"),
-    author: worstCaseText(script, "author"),
+    ...Object.fromEntries(textFieldNames.map((field) => [field, worstCaseText(script, field)])),
     titleMaxLines: limits.maxTitleLines,
     ...overrides,
   };

@@ -29,7 +29,7 @@ export {
 } from "./errors";
 export { limits } from "./limits";
 export { extensions } from "./encode";
-export { CardpressError, type SpecIssue } from "./errors";
+export { RenderError, type SpecIssue } from "./errors";
 export { acceptedAssetFormats, type AssetFormat, checkAssetImage } from "./paint/images";
 export { describeMs, effectiveQuality, estimateRenderMs, outputSize } from "./spec/cost";
 export { JsonSyntaxError, parseJsonText } from "./spec/jsonText";

@@ -23,10 +23,9 @@ export const limits = {
   maxAssetPixels: 25_000_000,
   maxGradientStops: 8,
   /**
-   * Largest estimated render time of one card, in ms of one reference core (renderer/spec/cost.ts).
-   * Every size up to 4096² fits as PNG, JPEG and WebP (≤ ~5.4 s at any quality) and as AVIF up to
-   * quality 95 (~8.7 s); 4096² AVIF at quality 100 (~18 s, 17 s measured) does not. Ten seconds
-   * keeps a card far inside a synchronous request and lets a chunk hold at least 15 of the worst.
+   * Largest estimated render time of one card, in ms of one reference core (renderer/spec/cost.ts):
+   * far inside a synchronous request, and a chunk holds at least 15 of the worst cards; what fits
+   * under it: docs/reliability.md, "Cost limits".
    */
   maxCardRenderMs: 10_000,
   /**

@@ -9,7 +9,7 @@ import { DecodedImageCache, type DrawnBox } from "./paint/images";
 import { backgroundHasAlpha, resolveTheme } from "./spec/resolveTheme";
 import type { CardSpec, ImageFormat } from "./spec/schema";
 import { sizePresets } from "./spec/sizes";
-import { getTemplate } from "./templates";
+import { fontRegistrationText, getTemplate } from "./templates";
 import type { ImageBox, Scene } from "./templates/types";
 
 /** Image bytes by asset name, as loaded by the caller (the renderer reads no files or URLs of its own). */
@@ -142,15 +142,8 @@ export async function drawCard(
     images: { logo, background },
     warnings: [],
   };
-  // Register every font the card needs before anything is measured (see FontLoader.register).
-  const texts = [
-    spec.eyebrow?.toLocaleUpperCase(),
-    spec.title,
-    spec.subtitle,
-    spec.author,
-    spec.footer,
-  ];
-  state.fonts.ensure(`${texts.filter(Boolean).join("\n")} · …`, theme.font);
+  // Every font the card needs is registered before anything is measured (FontLoader.register).
+  state.fonts.ensure(fontRegistrationText(spec), theme.font);
   template.draw(scene);
   const pixels = engine.pixels(canvas);
   return {

@@ -4,8 +4,8 @@ import { createNapiEngine } from "./napi";
 import { createSkiaCanvasEngine } from "./skiaCanvas";
 import type { CanvasEngine } from "./types";
 
-export const engineSetting = "CARDPRESS_ENGINE";
-export const engineNames = ["napi", "skia-canvas"] as const;
+const engineSetting = "CARDPRESS_ENGINE";
+const engineNames = ["napi", "skia-canvas"] as const;
 export type EngineName = (typeof engineNames)[number];
 
 const engines = new Map<EngineName, CanvasEngine>();

@@ -1,6 +1,8 @@
 // The font files of each shipped @fontsource family and the exact code points each subset file maps.
 import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
+import { parseJsonDocument } from "../../support";
 import {
   decodeRanges,
   intersectRanges,
@@ -34,17 +36,23 @@ export function fontPackageDirectory(packageName: string): string {
   return path.dirname(require.resolve(`${packageName}/package.json`));
 }
 
+/** What is read of a @fontsource package: its version, and each subset's unicode-range (unicode.json). */
+const fontPackageManifestSchema = z.looseObject({ version: z.string().min(1) });
+const unicodeRangesSchema = z.record(z.string(), z.string());
+
 const familyIndexes = new Map<string, FamilyIndex>();
 
 export function indexFamily(entry: FontFamilyEntry): FamilyIndex {
   const cached = familyIndexes.get(entry.family);
   if (cached) return cached;
   const directory = fontPackageDirectory(entry.packageName);
-  const readJson = (file: string): unknown =>
-    JSON.parse(fs.readFileSync(path.join(directory, file), "utf8"));
-  const { version } = readJson("package.json") as { version: string };
+  const readJson = <T>(file: string, schema: z.ZodType<T>): T => {
+    const where = path.join(directory, file);
+    return parseJsonDocument(fs.readFileSync(where, "utf8"), schema, where);
+  };
+  const { version } = readJson("package.json", fontPackageManifestSchema);
   const id = entry.packageName.replace("@fontsource/", "");
-  const unicode = readJson("unicode.json") as Record<string, string>;
+  const unicode = readJson("unicode.json", unicodeRangesSchema);
   const subsets: Subset[] = entry.wholeFontStem
     ? [{ stem: entry.wholeFontStem, declared: null }]
     : Object.entries(unicode).map(([key, ranges]) => ({
@@ -67,7 +75,7 @@ function nearestWeight(available: readonly number[], wanted: number): number {
   );
 }
 
-export function subsetFile(index: FamilyIndex, subset: Subset, weight: number): string {
+function subsetFile(index: FamilyIndex, subset: Subset, weight: number): string {
   return path.join(
     index.directory,
     "files",

@@ -1,9 +1,11 @@
 // Reads which code points a font file (WOFF2, WOFF, TTF or OTF) really maps to a glyph, with fontkit.
 import fs from "node:fs";
 import type * as Fontkit from "fontkit";
+import { RenderError } from "../errors";
 import { rangesOfCodePoints, type CodePointRanges } from "./codePointRanges";
 
-export class FontFileError extends Error {
+/** A font file that fontkit cannot read, or a collection where a single font was expected. */
+export class FontFileError extends RenderError {
   override name = "FontFileError";
 }
 
@@ -38,7 +40,7 @@ export function openFont(bytes: Buffer, file = "font"): Fontkit.Font {
 }
 
 /** The code points a font maps to a glyph other than .notdef (glyph 0), from its cmap. */
-export function fontCodePoints(font: Fontkit.Font): CodePointRanges {
+function fontCodePoints(font: Fontkit.Font): CodePointRanges {
   return rangesOfCodePoints(
     font.characterSet.filter((codePoint) => font.glyphForCodePoint(codePoint).id !== 0),
   );

@@ -65,19 +65,12 @@ export function decodedSizeFor(
   return { width: Math.max(1, box.width), height: Math.max(1, box.height) };
 }
 
-/**
- * Checks bytes, format and declared pixel count before decoding, then decodes completely (a
- * truncated file fails here). The one validation of image inputs: the renderer and the asset
- * upload route both run it. With `box`, the pixels come out at most the size drawn into it
- * (decodedSizeFor): libvips resamples while it decodes, on its own thread, so a large asset never
- * exists as full-size pixels here.
- */
-export async function decodeAssetPixels(
+/** An image's format and oriented size, read from its header after its byte size is checked. */
+async function readCheckedHeader(
   field: string,
   name: string,
   bytes: Uint8Array,
-  box?: DrawnBox,
-): Promise<DecodedAssetPixels> {
+): Promise<{ format: AssetFormat; width: number; height: number }> {
   if (bytes.byteLength > limits.maxAssetBytes) {
     throw new AssetError(
       field,
@@ -109,8 +102,16 @@ export async function decodeAssetPixels(
       `declares ${width}×${height} pixels; the limit is ${limits.maxAssetPixels.toLocaleString("en-US")} pixels`,
     );
   }
-  const size = box ? decodedSizeFor(width, height, box) : undefined;
-  let raw: { data: Buffer; info: OutputInfo };
+  return { format, width, height };
+}
+
+/** Decodes completely (a truncated file fails), oriented, RGBA, resampled to `size` if given. */
+async function decodeRaw(
+  field: string,
+  name: string,
+  bytes: Uint8Array,
+  size: { width: number; height: number } | undefined,
+): Promise<{ data: Buffer; info: OutputInfo }> {
   try {
     let pipeline = sharp(bytes, {
       failOn: "truncated",
@@ -121,7 +122,7 @@ export async function decodeAssetPixels(
       // Sizes are of the oriented image; "cover" crops the centre as drawImageCover does.
       pipeline = pipeline.resize(size.width, size.height, { fit: "cover", position: "centre" });
     }
-    raw = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    return await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new AssetError(
       field,
@@ -129,6 +130,24 @@ export async function decodeAssetPixels(
       `could not be decoded (${(error as Error).message}); is the file complete?`,
     );
   }
+}
+
+/**
+ * Checks bytes, format and declared pixel count before decoding, then decodes completely (a
+ * truncated file fails here). The one validation of image inputs: the renderer and the asset
+ * upload route both run it. With `box`, the pixels come out at most the size drawn into it
+ * (decodedSizeFor): libvips resamples while it decodes, on its own thread, so a large asset never
+ * exists as full-size pixels here.
+ */
+async function decodeAssetPixels(
+  field: string,
+  name: string,
+  bytes: Uint8Array,
+  box?: DrawnBox,
+): Promise<DecodedAssetPixels> {
+  const { format, width, height } = await readCheckedHeader(field, name, bytes);
+  const size = box ? decodedSizeFor(width, height, box) : undefined;
+  const raw = await decodeRaw(field, name, bytes, size);
   return {
     format,
     data: raw.data,
@@ -158,7 +177,7 @@ export async function checkAssetImage(
 }
 
 /** Decodes to a drawable at most the size drawn into `box`, checking bytes, format and declared pixel count first. */
-export async function decodeAsset(
+async function decodeAsset(
   engine: CanvasEngine,
   field: string,
   name: string,
@@ -173,7 +192,7 @@ export async function decodeAsset(
 }
 
 /** Native bytes of a decoded image or canvas: RGBA, 4 bytes a pixel. */
-export const pixelBytes = (image: { width: number; height: number }): number =>
+const pixelBytes = (image: { width: number; height: number }): number =>
   image.width * image.height * 4;
 
 /**

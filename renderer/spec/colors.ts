@@ -14,7 +14,7 @@ export const colorExpectation =
   "a CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb(r g b), rgba(r, g, b, a), a CSS colour name such as red or rebeccapurple, or transparent";
 
 /** The 148 CSS named colours (CSS Color Module Level 4) plus `transparent`. */
-export const colorNames: readonly string[] = [...Object.keys(cssColorNames), "transparent"];
+const colorNames: readonly string[] = [...Object.keys(cssColorNames), "transparent"];
 
 /**
  * A CSS colour name's exact value. An own-property check, because `constructor`, `__proto__` or

@@ -10,18 +10,8 @@ export const defaultQuality: Readonly<Record<Exclude<ImageFormat, "png">, number
 };
 
 /**
- * Cost of one card in milliseconds of one reference core: CPU time (process.cpuUsage) of drawing
- * and encoding the benchmark's standard card (gradient, logo, three text blocks) alone, one card at
- * a time, on the 2-core build machine. CPU time rather than wall time, because wall time there
- * varied 2–5× with the load of other processes while CPU time stayed within ±15 %; on an idle
- * core the two agree. Calibrated with `npm run bench:cost` (bench/cost.bench.ts), which prints
- * measured against estimated for a grid of sizes × formats × qualities. At default quality,
- * measured (CPU ms) for 1200×630 / 2048² / 4096²: PNG 33–55 / 331–545 / 867–1,074, JPEG 41–47 /
- * 192–211 / 730–1,131, WebP 231–244 / 1,234–1,246 / 4,806–5,136, AVIF 408–437 / 1,887–1,970 /
- * 5,777–6,093; AVIF 4096² at quality 95: 7,316–7,796, at 100: 16,808. Across the grid the
- * measured/estimated ratio was 0.7–1.5 (PNG and JPEG, far below any limit, vary most: GC).
- * Text is not a term: after text layout became linear its cost is a few ms per card at the
- * length limits, below the model's error (docs/reliability.md, "Time").
+ * Cost of one card in ms of CPU on one reference core, calibrated with `npm run bench:cost`; why
+ * CPU time, the measured grid, and why text is not a term: docs/reliability.md, "Cost limits".
  */
 interface FormatCost {
   /** Per card whatever its size: encoder set-up, scene, text layout. */
@@ -39,7 +29,7 @@ interface FormatCost {
  * AVIF is encoded at effort 2 (renderer/encode.ts); its cost grows steeply near quality 100
  * (×2.8–3.2 measured), WebP's and JPEG's hardly.
  */
-export const formatCosts: Readonly<Record<ImageFormat, FormatCost>> = {
+const formatCosts: Readonly<Record<ImageFormat, FormatCost>> = {
   png: { fixedMs: 20, msPerMegapixel: 65, qualityFactor: [] },
   jpeg: {
     fixedMs: 15,

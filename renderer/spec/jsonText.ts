@@ -9,10 +9,10 @@ function loadJsonc(): typeof Jsonc {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load
   return require("jsonc-parser") as typeof Jsonc;
 }
-import { CardpressError } from "../errors";
+import { RenderError } from "../errors";
 
 /** Text that is not valid JSON; `line` and `column` count from 1, as editors do. */
-export class JsonSyntaxError extends CardpressError {
+export class JsonSyntaxError extends RenderError {
   override name = "JsonSyntaxError";
   constructor(
     /** Where the text came from: a file name, or a phrase such as "the request body". */
@@ -26,10 +26,12 @@ export class JsonSyntaxError extends CardpressError {
   }
 }
 
+type Container = "object" | "array";
+
 /** What the parser was waiting for when it met the error. */
 type Expecting = "value" | "name" | "after-value" | "colon";
 
-const expectedWords: Record<Expecting, (container: "object" | "array" | undefined) => string> = {
+const expectedWords: Record<Expecting, (container: Container | undefined) => string> = {
   value: () =>
     "a value (a string in double quotes, a number, true, false, null, an object or an array)",
   name: () => 'a property name in double quotes or "}"',
@@ -62,62 +64,86 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line: (before.match(/\n/g)?.length ?? 0) + 1, column: offset - lineStart + 1 };
 }
 
+/** Where the parser is in the document's structure, followed through jsonc-parser's visitor. */
+interface StructureState {
+  containers: Container[];
+  openedAt: number[];
+  /** The parser reports a missing "}" or "]" after it has closed the container itself. */
+  lastClosed: { kind: Container; offset: number } | undefined;
+  expecting: Expecting;
+}
+
+/** Visitor callbacks that keep `state` in step with the document's containers and tokens. */
+function followStructure(state: StructureState): Partial<Jsonc.JSONVisitor> {
+  const open = (kind: Container, offset: number, expecting: Expecting) => {
+    state.containers.push(kind);
+    state.openedAt.push(offset);
+    state.expecting = expecting;
+  };
+  const close = (fallback: Container) => {
+    state.lastClosed = {
+      kind: state.containers.pop() ?? fallback,
+      offset: state.openedAt.pop() ?? 0,
+    };
+    state.expecting = "after-value";
+  };
+  return {
+    onObjectBegin: (offset) => open("object", offset, "name"),
+    onArrayBegin: (offset) => open("array", offset, "value"),
+    onObjectEnd: () => close("object"),
+    onArrayEnd: () => close("array"),
+    onObjectProperty: () => {
+      state.expecting = "colon";
+    },
+    onLiteralValue: () => {
+      state.expecting = "after-value";
+    },
+    onSeparator: (character) => {
+      state.expecting =
+        character === ":" ? "value" : state.containers.at(-1) === "object" ? "name" : "value";
+    },
+  };
+}
+
+/** The problem at a parse error, in the words of what the state says was due there. */
+function problemAt(
+  text: string,
+  state: StructureState,
+  code: ErrorName,
+  offset: number,
+  length: number,
+): string {
+  const found = describeFound(text, offset, length);
+  const { lastClosed } = state;
+  if ((code === "CloseBraceExpected" || code === "CloseBracketExpected") && lastClosed) {
+    const close = lastClosed.kind === "object" ? "}" : "]";
+    const opened = lineAndColumn(text, lastClosed.offset);
+    return `expected "," or "${close}" (the ${lastClosed.kind} opened at line ${opened.line}, column ${opened.column} is not closed), found ${found}`;
+  }
+  const raw = text.slice(offset, offset + length);
+  return problemFor(code, state.expecting, state.containers.at(-1), found, raw);
+}
+
 /** Finds the first syntax error as an editor would show it: position, expectation, what was there. */
 function locateError(text: string): { offset: number; problem: string } | undefined {
   const { printParseErrorCode, visit } = loadJsonc();
-  const containers: ("object" | "array")[] = [];
-  const openedAt: number[] = [];
-  // The parser reports a missing "}" or "]" after it has closed the container itself.
-  let lastClosed: { kind: "object" | "array"; offset: number } | undefined;
-  let expecting: Expecting = "value";
-  let first: { offset: number; problem: string } | undefined;
-  const afterValue = () => {
-    expecting = "after-value";
+  const state: StructureState = {
+    containers: [],
+    openedAt: [],
+    lastClosed: undefined,
+    expecting: "value",
   };
+  let first: { offset: number; problem: string } | undefined;
   visit(
     text,
     {
-      onObjectBegin: (offset) => {
-        containers.push("object");
-        openedAt.push(offset);
-        expecting = "name";
-      },
-      onArrayBegin: (offset) => {
-        containers.push("array");
-        openedAt.push(offset);
-        expecting = "value";
-      },
-      onObjectEnd: () => {
-        lastClosed = { kind: containers.pop() ?? "object", offset: openedAt.pop() ?? 0 };
-        afterValue();
-      },
-      onArrayEnd: () => {
-        lastClosed = { kind: containers.pop() ?? "array", offset: openedAt.pop() ?? 0 };
-        afterValue();
-      },
-      onObjectProperty: () => {
-        expecting = "colon";
-      },
-      onLiteralValue: afterValue,
-      onSeparator: (character) => {
-        expecting = character === ":" ? "value" : containers.at(-1) === "object" ? "name" : "value";
-      },
+      ...followStructure(state),
       onError: (errorCode, offset, length) => {
         if (first) return;
-        const code = printParseErrorCode(errorCode);
-        const container = containers.at(-1);
-        const found = describeFound(text, offset, length);
-        const raw = text.slice(offset, offset + length);
-        if ((code === "CloseBraceExpected" || code === "CloseBracketExpected") && lastClosed) {
-          const close = lastClosed.kind === "object" ? "}" : "]";
-          const opened = lineAndColumn(text, lastClosed.offset);
-          first = {
-            offset,
-            problem: `expected "," or "${close}" (the ${lastClosed.kind} opened at line ${opened.line}, column ${opened.column} is not closed), found ${found}`,
-          };
-          return;
-        }
-        first = { offset, problem: problemFor(code, expecting, container, found, raw) };
+        first = {
+          offset,
+          problem: problemAt(text, state, printParseErrorCode(errorCode), offset, length),
+        };
       },
     },
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
@@ -128,7 +154,7 @@ function locateError(text: string): { offset: number; problem: string } | undefi
 function problemFor(
   code: ErrorName,
   expecting: Expecting,
-  container: "object" | "array" | undefined,
+  container: Container | undefined,
   found: string,
   raw: string,
 ): string {

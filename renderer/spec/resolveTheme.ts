@@ -23,7 +23,7 @@ function color(value: string): Rgba {
   return parsed;
 }
 
-export function resolveBackground(background: BackgroundSpec): ResolvedBackground {
+function resolveBackground(background: BackgroundSpec): ResolvedBackground {
   if (typeof background === "string") return { kind: "solid", color: color(background) };
   return {
     kind: "linear",

@@ -13,7 +13,7 @@ export const formatNames = ["png", "jpeg", "webp", "avif"] as const;
 export type ImageFormat = (typeof formatNames)[number];
 
 /** Other spellings accepted for a format; the validated spec carries the canonical name. */
-export const formatAliases = { jpg: "jpeg" } as const satisfies Record<string, ImageFormat>;
+const formatAliases = { jpg: "jpeg" } as const satisfies Record<string, ImageFormat>;
 const acceptedFormatNames = [...formatNames, ...(Object.keys(formatAliases) as ["jpg"])] as const;
 
 /**
@@ -117,6 +117,22 @@ const size = z.union([
   }),
 ]);
 
+/**
+ * The card's text fields, declared once: their lengths are limits.text (the two must name the same
+ * fields), and font registration, the benches' worst cases and the text-cost test enumerate
+ * textFieldNames, so a field added here is registered, measured and tested without another edit.
+ */
+const textFieldSchemas = {
+  eyebrow: text(limits.text.eyebrow).optional().describe("small label above the title"),
+  title: text(limits.text.title).min(1),
+  subtitle: text(limits.text.subtitle).optional(),
+  footer: text(limits.text.footer).optional().describe("e.g. site name or date"),
+  author: text(limits.text.author).optional(),
+} satisfies Record<keyof typeof limits.text, z.ZodType<string | undefined>>;
+
+export type TextField = keyof typeof textFieldSchemas;
+export const textFieldNames = Object.keys(textFieldSchemas) as TextField[];
+
 const cardFields = {
   id: cardId.optional().describe("names the output file / blob"),
   template: z.enum(templateNames).default("classic"),
@@ -128,11 +144,7 @@ const cardFields = {
     .transform((format): ImageFormat => (format === "jpg" ? formatAliases.jpg : format))
     .describe('png, jpeg (or its alias "jpg"), webp or avif'),
   quality: z.int().min(1).max(100).optional().describe("jpeg/webp/avif quality; ignored for png"),
-  eyebrow: text(limits.text.eyebrow).optional().describe("small label above the title"),
-  title: text(limits.text.title).min(1),
-  subtitle: text(limits.text.subtitle).optional(),
-  footer: text(limits.text.footer).optional().describe("e.g. site name or date"),
-  author: text(limits.text.author).optional(),
+  ...textFieldSchemas,
   theme: theme.optional(),
   logo: assetName.optional().describe("asset name of a logo image"),
   background: backgroundImage.optional().describe("asset name of a background image"),
@@ -198,5 +210,4 @@ export const batchFileSchema = z.strictObject({
 
 export type CardSpecInput = z.input<typeof cardSpecSchema>;
 export type CardSpec = Omit<z.output<typeof cardSpecSchema>, "$schema">;
-export type CardDefaults = z.input<typeof cardDefaultsSchema>;
 export type BatchFileInput = z.input<typeof batchFileSchema>;

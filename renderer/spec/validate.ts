@@ -53,7 +53,7 @@ function unwrap(schema: AnySchema): AnySchema {
 }
 
 /** The field names an object at `path` inside `schema` may have (every branch of a union). */
-export function fieldNamesAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+function fieldNamesAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
   const current = unwrap(schema);
   if (current instanceof z.ZodUnion) {
     return [...new Set(current.def.options.flatMap((option) => fieldNamesAt(option, path)))];
@@ -100,7 +100,7 @@ function unknownFieldMessage(key: string, known: readonly string[], source: Issu
 }
 
 /** Flattens zod issues into readable ones; union failures report the branch that got furthest. */
-export function toSpecIssues(issues: readonly ZodIssue[], source: IssueSource): SpecIssue[] {
+function toSpecIssues(issues: readonly ZodIssue[], source: IssueSource): SpecIssue[] {
   const prefix = source.prefix ?? [];
   const within = source.within ?? [];
   const result: SpecIssue[] = [];
@@ -280,7 +280,7 @@ const isPlainObject = (value: unknown): value is PlainObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Item fields over defaults; `theme` merges field by field so an item can change one colour. */
-export function mergeOverDefaults(defaults: PlainObject, item: PlainObject): PlainObject {
+function mergeOverDefaults(defaults: PlainObject, item: PlainObject): PlainObject {
   const merged: PlainObject = { ...defaults, ...item };
   if (isPlainObject(defaults.theme) && isPlainObject(item.theme)) {
     merged.theme = { ...defaults.theme, ...item.theme };

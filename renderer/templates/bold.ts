@@ -1,7 +1,13 @@
 // "bold": everything centred, a very large title, the eyebrow as a pill, for announcements and launches.
 import { toCss, withAlpha } from "../spec/colors";
 import { paintBackground } from "./parts";
-import { drawFooterRow, drawTextStack, headerLogoBox, layoutFrame, padding } from "./layout";
+import {
+  drawFooterRow,
+  drawTextStack,
+  headerLogoBox,
+  drawHeaderLogoAndFrame,
+  padding,
+} from "./layout";
 import type { Template } from "./types";
 
 const logoHeight = 48;
@@ -26,7 +32,7 @@ export const boldTemplate: Template = {
     context.roundRect(pad * 0.45, pad * 0.45, width - pad * 0.9, height - pad * 0.9, 28 * unit);
     context.stroke();
     const area = { x: pad, y: pad, width: width - pad * 2, height: height - pad * 2 };
-    const frame = layoutFrame(scene, area, {
+    const frame = drawHeaderLogoAndFrame(scene, area, {
       logoHeight,
       footerHeight: 34,
       gap: 20,

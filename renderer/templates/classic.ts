@@ -6,7 +6,7 @@ import {
   drawFooterRow,
   drawTextStack,
   headerLogoBox,
-  layoutFrame,
+  drawHeaderLogoAndFrame,
   padding,
 } from "./layout";
 import type { Template } from "./types";
@@ -38,7 +38,7 @@ export const classicTemplate: Template = {
     }
 
     const area = { x: pad, y: pad, width: width - pad * 2, height: height - pad * 2 };
-    const frame = layoutFrame(scene, area, {
+    const frame = drawHeaderLogoAndFrame(scene, area, {
       logoHeight,
       footerHeight: 40,
       gap: 28,

@@ -10,6 +10,7 @@ import {
   type TextLayout,
 } from "./parts";
 import { resolveDirection, type Direction } from "../text/direction";
+import { drawnText } from "./drawnText";
 import type { ImageBox, Scene, SceneFrame } from "./types";
 
 /** The card's writing direction, from its title: it decides which side the logo and footer take. */
@@ -25,7 +26,7 @@ export function isTall(scene: Pick<SceneFrame, "width" | "height">): boolean {
   return scene.height > scene.width * 0.75;
 }
 
-export function titleLines(scene: Scene, wide: number, tall: number): number {
+function titleLines(scene: Scene, wide: number, tall: number): number {
   return scene.spec.titleMaxLines ?? (isTall(scene) ? tall : wide);
 }
 
@@ -33,7 +34,7 @@ const ink: Rgba = { r: 15, g: 23, b: 42, a: 1 };
 const paper: Rgba = { r: 255, g: 255, b: 255, a: 1 };
 
 /** Dark or light text, whichever reads better on `background` (WCAG luminance). */
-export function readableOn(background: Rgba): Rgba {
+function readableOn(background: Rgba): Rgba {
   return luminance(background) > 0.4 ? ink : paper;
 }
 
@@ -50,52 +51,53 @@ export interface StackOptions {
   subtitleColorAlpha?: number;
 }
 
-/** Eyebrow, title and subtitle stacked in a box; the title gets whatever room the others leave. */
-export function drawTextStack(scene: Scene, options: StackOptions): Rect {
+/** The eyebrow laid out on one line, or undefined when the card has none. */
+function layoutEyebrow(scene: Scene, options: StackOptions): TextLayout | undefined {
   const { spec, theme, unit } = scene;
-  const { box } = options;
-  const gap = 20 * unit;
-  const eyebrow = spec.eyebrow
-    ? layoutText(
-        scene,
-        {
-          text: spec.eyebrow,
-          weight: 600,
-          maxSize: 24 * unit,
-          minSize: 16 * unit,
-          maxLines: 1,
-          lineHeight: 1.2,
-          color: options.eyebrowStyle === "pill" ? readableOn(theme.accent) : theme.accent,
-          field: "eyebrow",
-          uppercase: true,
-        },
-        box.width - 48 * unit,
-        40 * unit,
-      )
-    : undefined;
-  const eyebrowHeight = eyebrow
-    ? eyebrow.height + (options.eyebrowStyle === "pill" ? 20 * unit : 0)
-    : 0;
-  const subtitle = spec.subtitle
-    ? layoutText(
-        scene,
-        {
-          text: spec.subtitle,
-          weight: 400,
-          maxSize: 32 * unit,
-          minSize: 20 * unit,
-          maxLines: isTall(scene) ? 4 : 2,
-          lineHeight: 1.35,
-          color: withAlpha(theme.muted, options.subtitleColorAlpha ?? 1),
-          field: "subtitle",
-        },
-        box.width,
-        box.height * 0.3,
-      )
-    : undefined;
-  const reserved =
-    (eyebrow ? eyebrowHeight + gap : 0) + (subtitle ? subtitle.height + gap * 1.4 : 0);
-  const title = layoutText(
+  const text = drawnText(spec, "eyebrow");
+  if (!text) return undefined;
+  return layoutText(
+    scene,
+    {
+      text,
+      weight: 600,
+      maxSize: 24 * unit,
+      minSize: 16 * unit,
+      maxLines: 1,
+      lineHeight: 1.2,
+      color: options.eyebrowStyle === "pill" ? readableOn(theme.accent) : theme.accent,
+      field: "eyebrow",
+    },
+    options.box.width - 48 * unit,
+    40 * unit,
+  );
+}
+
+/** The subtitle in at most a third of the box, or undefined when the card has none. */
+function layoutSubtitle(scene: Scene, options: StackOptions): TextLayout | undefined {
+  const { spec, theme, unit } = scene;
+  if (!spec.subtitle) return undefined;
+  return layoutText(
+    scene,
+    {
+      text: spec.subtitle,
+      weight: 400,
+      maxSize: 32 * unit,
+      minSize: 20 * unit,
+      maxLines: isTall(scene) ? 4 : 2,
+      lineHeight: 1.35,
+      color: withAlpha(theme.muted, options.subtitleColorAlpha ?? 1),
+      field: "subtitle",
+    },
+    options.box.width,
+    options.box.height * 0.3,
+  );
+}
+
+/** The title in the box's height less `reserved` (what eyebrow and subtitle take). */
+function layoutTitle(scene: Scene, options: StackOptions, reserved: number): TextLayout {
+  const { spec, theme, unit } = scene;
+  return layoutText(
     scene,
     {
       text: spec.title,
@@ -108,9 +110,23 @@ export function drawTextStack(scene: Scene, options: StackOptions): Rect {
       color: theme.foreground,
       field: "title",
     },
-    box.width,
-    Math.max(options.titleMinSize * unit * 1.2, box.height - reserved),
+    options.box.width,
+    Math.max(options.titleMinSize * unit * 1.2, options.box.height - reserved),
   );
+}
+
+/** Eyebrow, title and subtitle stacked in a box; the title gets whatever room the others leave. */
+export function drawTextStack(scene: Scene, options: StackOptions): Rect {
+  const { box } = options;
+  const gap = 20 * scene.unit;
+  const eyebrow = layoutEyebrow(scene, options);
+  const eyebrowHeight = eyebrow
+    ? eyebrow.height + (options.eyebrowStyle === "pill" ? 20 * scene.unit : 0)
+    : 0;
+  const subtitle = layoutSubtitle(scene, options);
+  const reserved =
+    (eyebrow ? eyebrowHeight + gap : 0) + (subtitle ? subtitle.height + gap * 1.4 : 0);
+  const title = layoutTitle(scene, options, reserved);
   const total = reserved + title.height;
   let y = box.y;
   if (options.placement === "center") y = box.y + Math.max(0, (box.height - total) / 2);
@@ -201,10 +217,10 @@ export interface Frame {
 }
 
 /**
- * Splits an area into the logo row (drawn here), the content box and the footer row: the rows
- * exist only when the card has a logo or footer text, and the content takes the rest.
+ * Draws the card's logo row at the top of `area`, and returns the content box and the footer row
+ * below it: the rows exist only when the card has a logo or footer text, the content takes the rest.
  */
-export function layoutFrame(scene: Scene, area: Rect, options: FrameOptions): Frame {
+export function drawHeaderLogoAndFrame(scene: Scene, area: Rect, options: FrameOptions): Frame {
   const { unit, spec, images } = scene;
   const logoHeight = images.logo ? options.logoHeight * unit : 0;
   const footerHeight = spec.author || spec.footer ? options.footerHeight * unit : 0;
@@ -226,7 +242,7 @@ export function layoutFrame(scene: Scene, area: Rect, options: FrameOptions): Fr
 }
 
 /** The logo at the top (start edge, or centred), if the card has one. */
-export function drawHeaderLogo(scene: Scene, row: Rect, anchor: "start" | "center"): void {
+function drawHeaderLogo(scene: Scene, row: Rect, anchor: "start" | "center"): void {
   if (!scene.images.logo) return;
   if (anchor === "center") {
     drawImageContain(scene, scene.images.logo, row, "center");

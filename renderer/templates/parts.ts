@@ -8,7 +8,7 @@ import { primaryFonts, type PrimaryFontName } from "../fonts/catalog";
 import { rangesCover, type CodePointRanges } from "../fonts/codePointRanges";
 import { indexFamily, subsetCodePoints } from "../fonts/families";
 import { resolveDirection, type Direction } from "../text/direction";
-import { fitText } from "../text/fit";
+import { fitText, type FitOptions, type FittedText } from "../text/fit";
 import { splitRuns, type PrimaryMaps, type TextRun } from "../text/runs";
 import type { Measure } from "../text/wrap";
 import type { Scene } from "./types";
@@ -59,7 +59,6 @@ export interface TextBlockStyle {
   color: Rgba;
   /** Field name for warnings. */
   field: string;
-  uppercase?: boolean;
 }
 
 export interface TextLayout extends LineFonts {
@@ -144,32 +143,39 @@ function measurer(scene: Scene, fonts: LineFonts): Measure {
   };
 }
 
-/** Fits text into a box: the largest size that fits, or the minimum size clamped with an ellipsis. */
-export function layoutText(
-  scene: Scene,
-  style: TextBlockStyle,
-  maxWidth: number,
-  maxHeight: number,
-): TextLayout {
-  const text = style.uppercase ? style.text.toLocaleUpperCase() : style.text;
+/** Registers the fonts `text` needs, with a warning naming characters no shipped font has. */
+function ensureFonts(scene: Scene, text: string, field: string): void {
   const missing = scene.fonts.ensure(text, scene.theme.font);
   if (missing.length) {
     scene.warnings.push(
-      `${style.field}: no shipped font has ${missing.slice(0, 5).join(" ")}; they may render as boxes`,
+      `${field}: no shipped font has ${missing.slice(0, 5).join(" ")}; they may render as boxes`,
     );
   }
-  // Arabic and Hebrew marks stack above and below the line: give them more room.
-  const lineHeight = /[\u0590-\u08FF]/u.test(text) ? style.lineHeight * 1.25 : style.lineHeight;
+}
+
+/** How `text` is drawn at each font size, in the card's primary font at `weight`. */
+function lineFontsOf(scene: Scene, weight: number, text: string): (size: number) => LineFonts {
   const direction = resolveDirection(scene.spec.direction, text);
   const primaryMaps = primaryMapsOf(scene.theme.font);
-  const fontsAt = (size: number): LineFonts => ({
+  return (size) => ({
     fontFor: (part, emojiFirst) =>
-      scene.fonts.fontString(scene.theme.font, style.weight, size, part, emojiFirst),
+      scene.fonts.fontString(scene.theme.font, weight, size, part, emojiFirst),
     direction,
     primaryMaps,
   });
-  // Widths scale linearly with the font size: measure once at a reference size and scale, then
-  // check the chosen lines at their real size (falling back to exact measures if one overflows).
+}
+
+/**
+ * The fit of `options.text`, with as few measures as exactness allows. Widths scale linearly with
+ * the font size: the search measures once at a reference size and scales, adding piece widths;
+ * only the lines kept are measured whole at their real size, once each. One too wide (kerning or
+ * shaping across a break, rounding at the real size) means a second, exact fit.
+ */
+function fitMeasured(
+  scene: Scene,
+  fontsAt: (size: number) => LineFonts,
+  options: Omit<FitOptions, "measureAt" | "checkLines">,
+): FittedText {
   const referenceSize = 100;
   const reference = measurer(scene, fontsAt(referenceSize));
   const scaledAt =
@@ -185,23 +191,35 @@ export function layoutText(
     }
     return measure;
   };
-  const fit = (measureAt: (size: number) => Measure, checkLines: boolean) =>
-    fitText({
-      text,
-      maxWidth,
-      maxHeight,
-      maxLines: style.maxLines,
-      minSize: style.minSize,
-      maxSize: style.maxSize,
-      lineHeight,
-      measureAt,
-      checkLines,
-    });
-  // The search adds piece widths; only the lines kept are measured whole, once each. One too wide
-  // (kerning or shaping across a break, rounding at the real size) means a second, exact fit.
-  let fitted = fit(scaledAt, false);
+  let fitted = fitText({ ...options, measureAt: scaledAt, checkLines: false });
   const exact = exactAt(fitted.size);
-  if (fitted.lines.some((line) => exact(line) > maxWidth + 0.5)) fitted = fit(exactAt, true);
+  if (fitted.lines.some((line) => exact(line) > options.maxWidth + 0.5)) {
+    fitted = fitText({ ...options, measureAt: exactAt, checkLines: true });
+  }
+  return fitted;
+}
+
+/** Fits text into a box: the largest size that fits, or the minimum size clamped with an ellipsis. */
+export function layoutText(
+  scene: Scene,
+  style: TextBlockStyle,
+  maxWidth: number,
+  maxHeight: number,
+): TextLayout {
+  const { text } = style;
+  ensureFonts(scene, text, style.field);
+  // Arabic and Hebrew marks stack above and below the line: give them more room.
+  const lineHeight = /[\u0590-\u08FF]/u.test(text) ? style.lineHeight * 1.25 : style.lineHeight;
+  const fontsAt = lineFontsOf(scene, style.weight, text);
+  const fitted = fitMeasured(scene, fontsAt, {
+    text,
+    maxWidth,
+    maxHeight,
+    maxLines: style.maxLines,
+    minSize: style.minSize,
+    maxSize: style.maxSize,
+    lineHeight,
+  });
   if (fitted.clamped) {
     scene.warnings.push(
       `${style.field}: too long for the box even at ${fitted.size}px; cut to ${fitted.lines.length} line(s) with an ellipsis`,
@@ -368,9 +386,4 @@ export function drawScrim(
   const { canvas, context } = scene.engine.createCanvas(1, height);
   context.putImageData(scene.engine.createImageData(column, 1, height), 0, 0);
   scene.engine.drawImage(scene.context, canvas, { x: 0, y: 0, width: 1, height }, rect);
-}
-
-/** Writing-direction aware horizontal placement of an item of `width` in a row. */
-export function startX(direction: Direction, row: Rect, width: number): number {
-  return direction === "rtl" ? row.x + row.width - width : row.x;
 }

@@ -1,6 +1,12 @@
 // "photo": a full-bleed background image under a dark scrim, with the text set over its lower part.
 import { drawImageCover, drawScrim, paintBackground } from "./parts";
-import { drawFooterRow, drawTextStack, headerLogoBox, layoutFrame, padding } from "./layout";
+import {
+  drawFooterRow,
+  drawTextStack,
+  headerLogoBox,
+  drawHeaderLogoAndFrame,
+  padding,
+} from "./layout";
 import type { Template } from "./types";
 
 const scrimColor = { r: 2, g: 6, b: 23, a: 1 };
@@ -37,7 +43,7 @@ export const photoTemplate: Template = {
       drawScrim(scene, { x: 0, y: 0, width, height: height * 0.25 }, scrimColor, 0.45, 0);
     }
     const area = { x: pad, y: pad, width: width - pad * 2, height: height - pad * 2 };
-    const frame = layoutFrame(scene, area, {
+    const frame = drawHeaderLogoAndFrame(scene, area, {
       logoHeight,
       footerHeight: 36,
       gap: 22,

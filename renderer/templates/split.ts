@@ -4,7 +4,7 @@ import { drawImageCover, paintBackground } from "./parts";
 import {
   cardDirection,
   drawFooterRow,
-  layoutFrame,
+  drawHeaderLogoAndFrame,
   drawTextStack,
   headerLogoBox,
   isTall,
@@ -80,7 +80,7 @@ export const splitTemplate: Template = {
       width: panel.width - pad * 2,
       height: panel.height - pad * 2,
     };
-    const frame = layoutFrame(scene, inner, {
+    const frame = drawHeaderLogoAndFrame(scene, inner, {
       logoHeight,
       footerHeight: 36,
       gap: 24,

@@ -81,6 +81,84 @@ export interface WrapOptions {
   checkLines?: boolean;
 }
 
+const textOf = (placed: readonly Placed[]) =>
+  placed
+    .map((part) => part.text)
+    .join("")
+    .trimEnd();
+
+/** The lines wrapped so far and the one being filled, from pieces placed one at a time. */
+class LineFiller {
+  readonly lines: string[] = [];
+  private line: Placed[] = [];
+  private lineWidth = 0;
+  /** Pieces moved back from a full line, to be placed again before the next piece (a stack). */
+  readonly pending: Placed[] = [];
+
+  constructor(
+    private readonly maxWidth: number,
+    private readonly measure: Measure,
+    private readonly checkLines: boolean,
+  ) {}
+
+  /** Adds a piece to the line, or closes the line (the piece waits in `pending`) if it does not fit. */
+  place(placed: Placed, trimmed: string, trimmedWidth: number): void {
+    if (this.lineWidth + trimmedWidth > this.maxWidth && this.line.length) {
+      // Back on the stack first: pieces a too-wide line gives back must come out before it.
+      this.pending.push(placed);
+      this.closeLine(false);
+      return;
+    }
+    if (trimmedWidth <= this.maxWidth || !trimmed) {
+      this.line.push(placed);
+      this.lineWidth += placed.width;
+    } else {
+      // Alone and still too wide (a URL, a Korean or Thai sentence without spaces).
+      const chunks = splitOversized(trimmed, this.maxWidth, this.measure);
+      // The piece's trailing spaces stay with its last chunk, before the next word.
+      const last = (chunks.pop() ?? "") + placed.text.slice(trimmed.length);
+      this.lines.push(...chunks);
+      this.startLine({
+        text: last,
+        width: this.measure(last),
+        forcedBreakAfter: placed.forcedBreakAfter,
+      });
+    }
+    if (placed.forcedBreakAfter) this.closeLine(true);
+  }
+
+  /** Ends the current line, moving its last pieces to `pending` if the line measures too wide. */
+  closeLine(keepEmpty: boolean): void {
+    const { line, maxWidth, measure } = this;
+    const text = textOf(line);
+    if (!text.trim()) {
+      if (keepEmpty) this.lines.push(text);
+      this.startLine();
+      return;
+    }
+    let kept = line.length;
+    if (this.checkLines && line.length > 1 && measure(text) > maxWidth) {
+      kept = longestFitting(
+        line.length,
+        line.length - 1,
+        (count) => measure(textOf(line.slice(0, count))) <= maxWidth,
+      );
+      const moved = line.slice(kept);
+      // A forced break after the last piece moves with it.
+      for (let index = moved.length - 1; index >= 0; index--) {
+        this.pending.push(moved[index] as Placed);
+      }
+    }
+    this.lines.push(textOf(line.slice(0, kept)));
+    this.startLine();
+  }
+
+  private startLine(first?: Placed): void {
+    this.line = first ? [first] : [];
+    this.lineWidth = first?.width ?? 0;
+  }
+}
+
 /**
  * Wraps break pieces into lines no wider than `maxWidth` (a single grapheme wider than that stays
  * alone). A line is filled by adding the measured widths of its pieces, so the work is linear in
@@ -92,73 +170,18 @@ export function wrapPieces(
   measure: Measure,
   { checkLines = true }: WrapOptions = {},
 ): string[] {
-  const lines: string[] = [];
-  let line: Placed[] = [];
-  let lineWidth = 0;
-  /** Pieces moved back from a full line, to be placed again before the next piece (a stack). */
-  const pending: Placed[] = [];
+  const filler = new LineFiller(maxWidth, measure, checkLines);
   let next = 0;
-  const take = (): Placed | BreakPiece | undefined => pending.pop() ?? pieces[next++];
-
-  const textOf = (placed: readonly Placed[]) =>
-    placed
-      .map((part) => part.text)
-      .join("")
-      .trimEnd();
-  const startLine = (first?: Placed) => {
-    line = first ? [first] : [];
-    lineWidth = first?.width ?? 0;
-  };
-  /** Ends the current line, moving its last pieces to `pending` if the line measures too wide. */
-  const closeLine = (keepEmpty: boolean) => {
-    const text = textOf(line);
-    if (!text.trim()) {
-      if (keepEmpty) lines.push(text);
-      startLine();
-      return;
-    }
-    let kept = line.length;
-    if (checkLines && line.length > 1 && measure(text) > maxWidth) {
-      kept = longestFitting(
-        line.length,
-        line.length - 1,
-        (count) => measure(textOf(line.slice(0, count))) <= maxWidth,
-      );
-      const moved = line.slice(kept);
-      // A forced break after the last piece moves with it.
-      for (let index = moved.length - 1; index >= 0; index--) pending.push(moved[index] as Placed);
-    }
-    lines.push(textOf(line.slice(0, kept)));
-    startLine();
-  };
-
+  const take = (): Placed | BreakPiece | undefined => filler.pending.pop() ?? pieces[next++];
   for (let piece = take(); piece; piece = take()) {
     const width = "width" in piece ? piece.width : measure(piece.text);
     const trimmed = piece.text.trimEnd();
     const trimmedWidth = trimmed === piece.text ? width : measure(trimmed);
     const placed: Placed = { text: piece.text, width, forcedBreakAfter: piece.forcedBreakAfter };
-    if (lineWidth + trimmedWidth <= maxWidth || !line.length) {
-      if (trimmedWidth <= maxWidth || !trimmed) {
-        line.push(placed);
-        lineWidth += width;
-      } else {
-        // Alone and still too wide (a URL, a Korean or Thai sentence without spaces).
-        const chunks = splitOversized(trimmed, maxWidth, measure);
-        // The piece's trailing spaces stay with its last chunk, before the next word.
-        const last = (chunks.pop() ?? "") + piece.text.slice(trimmed.length);
-        lines.push(...chunks);
-        startLine({ text: last, width: measure(last), forcedBreakAfter: piece.forcedBreakAfter });
-      }
-    } else {
-      // Back on the stack first: pieces a too-wide line gives back must come out before it.
-      pending.push(placed);
-      closeLine(false);
-      continue;
-    }
-    if (piece.forcedBreakAfter) closeLine(true);
+    filler.place(placed, trimmed, trimmedWidth);
   }
-  closeLine(false);
-  return lines;
+  filler.closeLine(false);
+  return filler.lines;
 }
 
 /** Wraps text into lines no wider than `maxWidth` (a single grapheme wider than that stays alone). */

@@ -4,12 +4,12 @@ import {
   worstCaseCard,
   worstCaseScripts,
   worstCaseText,
-  type TextField,
 } from "../../bench/worstCaseCards";
 import { getEngine } from "../../renderer/engine/select";
 import type { CanvasEngine, DrawingContext } from "../../renderer/engine/types";
 import { limits } from "../../renderer/limits";
 import { drawCard } from "../../renderer/render";
+import { textFieldNames } from "../../renderer/spec/schema";
 import { parseCardSpec } from "../../renderer/spec/validate";
 import { graphemes } from "../../renderer/text/breaks";
 import { fitText } from "../../renderer/text/fit";
@@ -57,9 +57,8 @@ function recordingEngine(calls: TextCall[]): CanvasEngine {
 
 const codePoints = (text: string) => [...text].length;
 const families = (font: string) => font.match(/"[^"]+"/gu) ?? [];
-const fields: TextField[] = ["title", "subtitle", "eyebrow", "footer", "author"];
 /** Code points of every text field at its limit: the most text one card can carry. */
-const textAtLimits = fields.reduce((sum, field) => sum + limits.text[field], 0);
+const textAtLimits = textFieldNames.reduce((sum, field) => sum + limits.text[field], 0);
 
 /** Calls made while drawing a card a second time (fonts already registered, as in a warm worker). */
 async function warmCalls(engine: CanvasEngine, calls: TextCall[], input: Record<string, unknown>) {
