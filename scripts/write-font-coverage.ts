@@ -5,7 +5,7 @@ import * as prettier from "prettier";
 import { readShippedCoverage, shippedCoverageSource } from "../renderer/fonts/coverageIndex";
 
 async function main(): Promise<void> {
-  const file = path.join(__dirname, "..", "renderer", "fonts", "shipped-coverage.ts");
+  const file = path.join(__dirname, "..", "renderer", "fonts", "shippedCoverage.ts");
   const started = performance.now();
   const source = shippedCoverageSource(readShippedCoverage());
   const options = (await prettier.resolveConfig(file)) ?? {};

@@ -1,4 +1,4 @@
-// Builds the source of shipped-coverage.ts: each shipped font subset's exact code points, read from its cmap.
+// Builds the source of shippedCoverage.ts: each shipped font subset's exact code points, read from its cmap.
 import { encodeRanges } from "./codePointRanges";
 import { allFamilies, readSubsetCodePoints } from "./families";
 

@@ -13,7 +13,7 @@ let fontkitModule: typeof Fontkit | undefined;
 
 /**
  * fontkit is loaded on first use only: loading it takes ~0.6 s (measured), and a render normally
- * reads coverage from the generated index instead (see shipped-coverage.ts).
+ * reads coverage from the generated index instead (see shippedCoverage.ts).
  */
 function fontkit(): typeof Fontkit {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
