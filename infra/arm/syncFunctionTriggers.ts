@@ -1,141 +1,128 @@
-// The ARM `syncfunctiontriggers` call itself (plain HTTP, no Pulumi): tells a consumption plan's scale controller about a new package's triggers.
-import { InfraError } from "../errors";
+// The ARM `syncfunctiontriggers` call (plain HTTP, no Pulumi): tells a consumption plan's scale controller about the deployed triggers, then waits until ARM lists them.
+// Serialized into the trigger-sync dynamic provider: plain functions and plain `Error`s only (see armClient.ts).
+import {
+  armError,
+  armPoll,
+  armRequest,
+  excerpt,
+  type ArmCallOptions,
+  type ArmPollRound,
+} from "./armClient";
 
-/** The ARM API version of the calls (Microsoft.Web/sites). */
+/** The ARM API version of the Microsoft.Web/sites calls. */
 export const syncTriggersApiVersion = "2024-04-01";
 
 export interface SyncTriggersRequest {
   /** ARM id of the Function App: `/subscriptions/…/resourceGroups/…/providers/Microsoft.Web/sites/<name>`. */
   siteId: string;
-  /** Bearer token for https://management.azure.com/. */
+  /** Bearer token for Resource Manager. */
   armToken: string;
   /**
    * Functions the package defines. A sync while the host cannot read the package yet (a role
    * assignment still propagating, the app restarting) succeeds with fewer functions; then the
-   * call is repeated until ARM lists them all.
+   * sync is repeated until ARM lists them all.
    */
   expectedFunctions: number;
 }
 
-export interface SyncTriggersOptions {
-  /** Injected for tests; the global `fetch` otherwise. */
-  fetchImpl?: typeof fetch;
-  /** Attempts in all; the host may still be starting on a fresh app or a new package. */
-  attempts?: number;
-  /** Wait before the second attempt; doubled for each further one, up to `maxDelayMs`. */
-  firstDelayMs?: number;
-  maxDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+export interface SyncTriggersResult {
+  /** Sync rounds (POST, then the listing) it took. */
+  rounds: number;
+  /** HTTP requests sent in all, retries included. */
+  requests: number;
+  elapsedMs: number;
+  /** Functions ARM listed at the end. */
+  functions: number;
 }
 
-/** Thrown when ARM refuses the call for good or keeps failing; carries the last HTTP status (0 if none). */
-export class SyncTriggersError extends InfraError {
-  override name = "SyncTriggersError";
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
+const siteIdPattern =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/i;
+
+/** Checks a Function App id; throws a plain, permanent error for anything else. */
+export function assertSiteId(siteId: string): void {
+  if (!siteIdPattern.test(siteId)) {
+    throw armError(
+      `not a Function App resource id: ${JSON.stringify(siteId)} (expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Web/sites/<name>)`,
+      { status: 0, attempts: 0, elapsedMs: 0, reason: "permanent" },
+    );
   }
 }
 
-function siteUrl(siteId: string, action: string): string {
-  if (
-    !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/i.test(
-      siteId,
-    )
-  ) {
-    throw new SyncTriggersError(`not a Function App resource id: ${JSON.stringify(siteId)}`, 0);
-  }
-  return `https://management.azure.com${siteId}/${action}?api-version=${syncTriggersApiVersion}`;
+/** The path of a site action below the ARM base URL, with its api-version. */
+export function sitePath(siteId: string, action: string): string {
+  assertSiteId(siteId);
+  return `${siteId}/${action}?api-version=${syncTriggersApiVersion}`;
 }
 
-export function syncTriggersUrl(siteId: string): string {
-  return siteUrl(siteId, "syncfunctiontriggers");
+/** The site's name, the last segment of its id (for messages). */
+export function siteName(siteId: string): string {
+  return siteId.slice(siteId.lastIndexOf("/") + 1);
 }
 
-export function listFunctionsUrl(siteId: string): string {
-  return siteUrl(siteId, "functions");
-}
-
-/** 429 and 5xx are worth another try (the host restarting after a settings change answers 5xx). */
-function isTransient(status: number): boolean {
-  return status === 429 || status >= 500;
-}
-
-/** A failure worth another attempt, described for the final error message. */
-class TransientFailure {
-  constructor(
-    readonly description: string,
-    readonly status: number,
-  ) {}
-}
-
-async function call(
-  fetchImpl: typeof fetch,
-  url: string,
-  method: "GET" | "POST",
-  armToken: string,
-): Promise<Response | TransientFailure> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method,
-      headers: {
-        Authorization: `Bearer ${armToken}`,
-        ...(method === "POST" ? { "Content-Length": "0" } : {}),
-      },
-    });
-  } catch (error) {
-    return new TransientFailure(`network error: ${(error as Error).message}`, 0);
-  }
-  if (response.ok) return response;
-  const failure = `${method} ${url.replace(/\?.*$/, "")}: HTTP ${response.status}: ${(await response.text()).slice(0, 500)}`;
-  if (!isTransient(response.status)) throw new SyncTriggersError(failure, response.status);
-  return new TransientFailure(failure, response.status);
+/** The number of functions in an ARM listing (`{ value: [...] }`); undefined for another shape. */
+function listedCount(json: unknown): number | undefined {
+  const value = (json as { value?: unknown } | undefined)?.value;
+  return Array.isArray(value) ? value.length : undefined;
 }
 
 /**
- * POSTs `syncfunctiontriggers`, then checks that ARM lists every function of the package;
- * retries transient failures and short listings with exponential back-off. Resolves with the
- * number of attempts it took.
+ * POSTs `syncfunctiontriggers`, then checks that ARM lists every function of the package, and
+ * repeats both while the listing lags; each request retries what waiting can fix (armClient.ts).
+ * One window (default ~10 minutes) covers all of it. Rejects with a plain `Error` (ArmRequestError
+ * fields) saying what was tried and what to do.
  */
 export async function syncFunctionTriggers(
   request: SyncTriggersRequest,
-  options: SyncTriggersOptions = {},
-): Promise<number> {
-  const {
-    fetchImpl = fetch,
-    attempts = 8,
-    firstDelayMs = 5_000,
-    maxDelayMs = 60_000,
-    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-  } = options;
-  const syncUrl = syncTriggersUrl(request.siteId);
-  const functionsUrl = listFunctionsUrl(request.siteId);
-  let last = new TransientFailure("no attempt made", 0);
-  for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    if (attempt > 1) await sleep(Math.min(firstDelayMs * 2 ** (attempt - 2), maxDelayMs));
-    const synced = await call(fetchImpl, syncUrl, "POST", request.armToken);
-    if (synced instanceof TransientFailure) {
-      last = synced;
-      continue;
+  options: ArmCallOptions = {},
+): Promise<SyncTriggersResult> {
+  const syncPath = sitePath(request.siteId, "syncfunctiontriggers");
+  const functionsPath = sitePath(request.siteId, "functions");
+  const name = siteName(request.siteId);
+  let requests = 0;
+  const call = async (method: "GET" | "POST", path: string, purpose: string, deadline: number) => {
+    try {
+      const response = await armRequest({
+        ...options,
+        method,
+        path,
+        token: request.armToken,
+        deadline,
+        purpose,
+      });
+      requests += response.attempts;
+      return response;
+    } catch (error) {
+      requests += (error as { attempts?: number }).attempts ?? 0;
+      throw error;
     }
-    const listed = await call(fetchImpl, functionsUrl, "GET", request.armToken);
-    if (listed instanceof TransientFailure) {
-      last = listed;
-      continue;
+  };
+  const round = async (deadline: number): Promise<ArmPollRound<number>> => {
+    await call("POST", syncPath, `sync the triggers of ${name}`, deadline);
+    const listed = await call("GET", functionsPath, `list the functions of ${name}`, deadline);
+    const count = listedCount(listed.json);
+    if (count !== undefined && count >= request.expectedFunctions) {
+      return { done: true, value: count };
     }
-    const body = (await listed.json()) as { value?: unknown[] };
-    const count = body.value?.length ?? 0;
-    if (count >= request.expectedFunctions) return attempt;
-    last = new TransientFailure(
-      `ARM lists ${count} of the package's ${request.expectedFunctions} functions (the host has not loaded the package yet)`,
-      listed.status,
-    );
-  }
-  throw new SyncTriggersError(
-    `syncfunctiontriggers for ${request.siteId} still failing after ${attempts} attempts: ${last.description}`,
-    last.status,
-  );
+    return {
+      done: false,
+      status: listed.status,
+      why:
+        count === undefined
+          ? `ARM answered the function listing with ${excerpt(listed.text)}`
+          : `ARM lists ${count} of the package's ${request.expectedFunctions} functions (the host has not loaded the package yet)`,
+    };
+  };
+  const polled = await armPoll({
+    ...options,
+    waitingFor: `ARM to list all ${request.expectedFunctions} functions of ${name} (each round syncs, then lists)`,
+    advice:
+      "The host has not loaded the package: check the app's logs (Application Insights, `func azure functionapp logstream`) for a start-up error, that its identity can read the deployment container, then rerun `pulumi up`.",
+    round,
+  });
+  return {
+    rounds: polled.rounds,
+    requests,
+    elapsedMs: polled.elapsedMs,
+    functions: polled.value,
+  };
 }

@@ -1,4 +1,4 @@
-// The seam between hosting plans: everything that differs between Linux Consumption (today) and Flex Consumption (next) is declared here.
+// The seam between hosting plans: everything that differs between Linux Consumption (the default) and Flex Consumption is declared here.
 import type * as azure from "@pulumi/azure-native";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -16,6 +16,16 @@ export interface HostedApp {
   expectedFunctions: number;
 }
 
+/** What a plan's deployment step is told: the app, and the hash of what its triggers are built from. */
+export interface DeployedApp extends HostedApp {
+  /**
+   * Hash of the package and of every app setting the site is given (infra/dynamic/triggersHash.ts):
+   * what the host reads when it builds its trigger list. A new hash must make the plan tell the
+   * scale controller again (a trigger sync); it also keys the function-key read.
+   */
+  triggersHash: pulumi.Output<string>;
+}
+
 /** The site's properties that depend on the plan. */
 export interface PlanSiteProperties {
   kind: string;
@@ -29,11 +39,11 @@ export interface PlanSiteProperties {
 }
 
 /**
- * A way to host the Function App. Exactly one is chosen, in infra/index.ts. Linux Consumption
- * (`infra/hosting/linuxConsumption.ts`) is the only one today; Flex Consumption (FC1) is a second
- * implementation of this interface: an FC1 plan, `functionAppConfig` instead of `linuxFxVersion`
- * and the package URL settings, and a One Deploy step instead of the trigger sync
- * (docs/deploy.md, "How the program is built").
+ * A way to host the Function App. Exactly one is chosen, in infra/index.ts (`cardpress:plan`):
+ * Linux Consumption (`infra/hosting/linuxConsumption.ts`, the default) or Flex Consumption
+ * (`infra/hosting/flexConsumption.ts`: an FC1 plan, `functionAppConfig` instead of
+ * `linuxFxVersion` and the package URL settings, and One Deploy instead of the trigger sync);
+ * docs/deploy.md, "Choosing a plan".
  */
 export interface HostingPlan {
   /** Shown in resource descriptions and docs, e.g. "Linux Consumption (Y1)". */
@@ -53,7 +63,7 @@ export interface HostingPlan {
   deployPackage(
     name: string,
     site: azure.web.WebApp,
-    app: HostedApp,
+    app: DeployedApp,
     opts: pulumi.CustomResourceOptions,
   ): pulumi.Resource;
 }

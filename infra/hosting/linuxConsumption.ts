@@ -2,7 +2,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { TriggerSync } from "../dynamic/triggerSync";
-import type { HostedApp, HostingPlan, PlanSiteProperties } from "./hostingPlan";
+import type { DeployedApp, HostedApp, HostingPlan, PlanSiteProperties } from "./hostingPlan";
 
 /** Linux Consumption: reserved=true is what makes the plan and the site Linux. */
 export const consumptionPlanSku = { name: "Y1", tier: "Dynamic" } as const;
@@ -34,7 +34,9 @@ export const linuxConsumption: HostingPlan = {
       appSettings: pulumi
         .all([app.packageUrl, app.identityId])
         .apply(([packageUrl, identityId]): Record<string, string> => ({
-          // Flex Consumption refuses this one: its runtime is declared in functionAppConfig.
+          // Flex Consumption refuses these two: its runtime is declared in functionAppConfig and
+          // the platform manages the host version (flexRejectedAppSettings).
+          FUNCTIONS_EXTENSION_VERSION: "~4",
           FUNCTIONS_WORKER_RUNTIME: "node",
           // A new URL per package (content-hashed blob name): the app restarts on new code. Only the
           // URL form works on Linux Consumption, and with it no Azure Files content share is needed.
@@ -45,14 +47,16 @@ export const linuxConsumption: HostingPlan = {
     };
   },
 
-  deployPackage(name: string, site: azure.web.WebApp, app: HostedApp, opts) {
-    // The URL setting already deploys; the scale controller learns the queue trigger from a sync.
+  deployPackage(name: string, site: azure.web.WebApp, app: DeployedApp, opts) {
+    // The URL setting already deploys; the scale controller learns the triggers from a sync, again
+    // whenever the package or an app setting the triggers read (PRUNE_SCHEDULE, the connection) changes.
     const armToken = azure.authorization.getClientTokenOutput({}, { parent: opts.parent });
     return new TriggerSync(
       `${name}-trigger-sync`,
       {
         siteId: site.id,
         packageHash: app.packageHash,
+        triggersHash: app.triggersHash,
         armToken: armToken.token,
         expectedFunctions: app.expectedFunctions,
       },
