@@ -17,12 +17,25 @@ export interface AppSetting {
   value: string;
 }
 
-/** Settings the Functions host itself reads, on every hosting plan. */
+/**
+ * Settings the Functions host itself reads, on every hosting plan. The host version
+ * (`FUNCTIONS_EXTENSION_VERSION`) is not one: Flex Consumption rejects it, so Linux Consumption
+ * sets it among its own (infra/hosting/).
+ */
 export const hostSettings = {
-  FUNCTIONS_EXTENSION_VERSION: "~4",
   // Entry-point errors (a missing module in the package) fail the host visibly instead of leaving an app with no functions.
   FUNCTIONS_NODE_BLOCK_ON_ENTRY_POINT_ERROR: "true",
 } as const;
+
+/**
+ * The host, and any language agent, send telemetry with a Microsoft Entra token of the
+ * user-assigned identity instead of the instrumentation key (local authentication is off on the
+ * component). Format from functions-app-settings, `APPLICATIONINSIGHTS_AUTHENTICATION_STRING`;
+ * the identity holds Monitoring Metrics Publisher on the component (infra/roles.ts).
+ */
+export function applicationInsightsAuthentication(identityClientId: string): string {
+  return `ClientId=${identityClientId};Authorization=AAD`;
+}
 
 /**
  * Every app setting, sorted by name so the ARM payload (and Pulumi's diff) is stable. Host
@@ -38,6 +51,9 @@ export function functionAppSettings(inputs: AppSettingsInputs): AppSetting[] {
     [`${connection}__credential`]: "managedidentity",
     [`${connection}__clientId`]: inputs.identityClientId,
     APPLICATIONINSIGHTS_CONNECTION_STRING: inputs.applicationInsightsConnectionString,
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: applicationInsightsAuthentication(
+      inputs.identityClientId,
+    ),
     ...inputs.planSettings,
     ...toAppSettings(inputs.settings),
   };

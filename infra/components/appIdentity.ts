@@ -1,14 +1,28 @@
-// The Function App's user-assigned identity and its three roles on the storage account: how the app reaches storage without keys.
+// The Function App's user-assigned identity and its roles: storage without keys (never writing its own packages), telemetry without the ingestion key.
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { roleDefinitionId, storageRoles } from "../roles";
+import {
+  blobOwnerCondition,
+  conditionVersion,
+  monitoringMetricsPublisher,
+  roleDefinitionId,
+  storageRoles,
+  type BuiltInRole,
+} from "../roles";
 import { formerlyParentedAbove } from "./aliases";
 
 export interface AppIdentityArgs {
   resourceGroupName: pulumi.Input<string>;
   location: pulumi.Input<string>;
-  /** Scope of the role assignments. */
+  /** Scope of the storage role assignments. */
   storageAccountId: pulumi.Input<string>;
+  /**
+   * Containers the app may read but never write, delete or re-tag blobs in: where its packages
+   * are uploaded (the condition on Blob Data Owner, infra/roles.ts).
+   */
+  readOnlyContainers: pulumi.Input<string>[];
+  /** Scope of Monitoring Metrics Publisher: telemetry is ingested with Entra authentication. */
+  applicationInsightsId: pulumi.Input<string>;
 }
 
 /**
@@ -35,23 +49,54 @@ export class AppIdentity extends pulumi.ComponentResource {
     );
 
     const client = azure.authorization.getClientConfigOutput({ parent: this });
-    this.roleAssignments = Object.entries(storageRoles).map(
-      ([key, role]) =>
-        new azure.authorization.RoleAssignment(
-          `${name}-${key}`,
-          {
-            scope: args.storageAccountId,
-            principalId: identity.principalId,
-            // Declaring the type lets ARM accept a principal that has not replicated yet.
-            principalType: azure.authorization.PrincipalType.ServicePrincipal,
-            roleDefinitionId: client.subscriptionId.apply((subscriptionId) =>
-              roleDefinitionId(subscriptionId, role.id),
-            ),
-            description: `cardpress Function App: ${role.name}`,
-          },
-          childOpts,
-        ),
-    );
+    // Assignments from before the FunctionApp was split keep their alias (`childOpts`); the ones
+    // added since (issue 13) never had another parent.
+    const newOpts = { parent: this };
+    const assign = (
+      key: string,
+      role: BuiltInRole,
+      scope: pulumi.Input<string>,
+      options: pulumi.CustomResourceOptions,
+      condition?: pulumi.Input<string>,
+    ): azure.authorization.RoleAssignment =>
+      new azure.authorization.RoleAssignment(
+        `${name}-${key}`,
+        {
+          scope,
+          principalId: identity.principalId,
+          // Declaring the type lets ARM accept a principal that has not replicated yet.
+          principalType: azure.authorization.PrincipalType.ServicePrincipal,
+          roleDefinitionId: client.subscriptionId.apply((subscriptionId) =>
+            roleDefinitionId(subscriptionId, role.id),
+          ),
+          description: `cardpress Function App: ${role.name}`,
+          ...(condition ? { condition, conditionVersion } : {}),
+        },
+        options,
+      );
+
+    this.roleAssignments = [
+      assign(
+        "blobDataOwner",
+        storageRoles.blobDataOwner,
+        args.storageAccountId,
+        childOpts,
+        pulumi.all(args.readOnlyContainers).apply(blobOwnerCondition),
+      ),
+      assign(
+        "queueDataContributor",
+        storageRoles.queueDataContributor,
+        args.storageAccountId,
+        childOpts,
+      ),
+      assign(
+        "tableDataContributor",
+        storageRoles.tableDataContributor,
+        args.storageAccountId,
+        newOpts,
+      ),
+      assign("metricsPublisher", monitoringMetricsPublisher, args.applicationInsightsId, newOpts),
+    ];
 
     this.id = identity.id;
     this.clientId = identity.clientId;

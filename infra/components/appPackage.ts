@@ -1,8 +1,12 @@
 // The deployment package as a blob named by its content: same code, same blob (nothing redeployed); new code, a new URL.
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import fs from "node:fs";
 import { countFunctionEntryPoints, hashPackageFolder, packageBlobName } from "../deploymentPackage";
 import { formerlyParentedAbove } from "./aliases";
+
+/** How the package blob is replaced: the new one first, and the old one is left in place, never deleted. */
+export const packageBlobOptions = { retainOnDelete: true, deleteBeforeReplace: false } as const;
 
 export interface AppPackageArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -13,7 +17,16 @@ export interface AppPackageArgs {
   packageDir: string;
 }
 
-/** Uploads the package; how the site is pointed at it is the hosting plan's part (infra/hosting/). */
+/**
+ * Uploads the package; how the site is pointed at it is the hosting plan's part (infra/hosting/).
+ *
+ * A package blob is never deleted by Pulumi (`retainOnDelete`), so no replace can remove the
+ * package the site runs: a replace whose old and new blob had the same name would otherwise
+ * create the new blob and then delete it as "the old one". The name already follows exactly what
+ * Pulumi zips (`hashPackageFolder`), so same name means same bytes; retaining is the second
+ * guard. Old packages stay in the deployments container until removed by hand (docs/deploy.md,
+ * "Package blobs"): no age-based rule can tell the live package from old ones.
+ */
 export class AppPackage extends pulumi.ComponentResource {
   /** SHA-256 of the package folder. */
   public readonly hash: string;
@@ -38,9 +51,10 @@ export class AppPackage extends pulumi.ComponentResource {
         blobName: packageBlobName(this.hash),
         type: azure.storage.BlobType.Block,
         contentType: "application/zip",
-        source: new pulumi.asset.FileArchive(args.packageDir),
+        // The real folder: Pulumi does not descend into a root that is a symlink, and would zip nothing.
+        source: new pulumi.asset.FileArchive(fs.realpathSync(args.packageDir)),
       },
-      formerlyParentedAbove(this, opts),
+      formerlyParentedAbove(this, opts, packageBlobOptions),
     );
 
     this.url = blob.url;

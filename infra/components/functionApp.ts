@@ -21,6 +21,8 @@ export interface FunctionAppArgs {
   /** The job pipeline's settings, written as app settings. */
   settings: Settings;
   applicationInsightsConnectionString: pulumi.Input<string>;
+  /** The Application Insights component: the identity publishes telemetry to it with Entra authentication. */
+  applicationInsightsId: pulumi.Input<string>;
 }
 
 export class FunctionApp extends pulumi.ComponentResource {
@@ -44,6 +46,9 @@ export class FunctionApp extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         storageAccountId: args.storageAccountId,
+        // The app reads its packages there but can never overwrite or delete one (infra/roles.ts).
+        readOnlyContainers: [args.deploymentContainerName],
+        applicationInsightsId: args.applicationInsightsId,
       },
       { parent: this },
     );

@@ -2,8 +2,9 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../../settings";
-import { functionAppSettings } from "../appSettings";
-import { InfraError } from "../errors";
+import { functionAppSettings, type AppSetting } from "../appSettings";
+import { FunctionKey } from "../dynamic/functionKey";
+import { triggersHash } from "../dynamic/triggersHash";
 import type { HostedApp, HostingPlan } from "../hosting/hostingPlan";
 import { formerlyParentedAbove } from "./aliases";
 import type { AppIdentity } from "./appIdentity";
@@ -41,19 +42,22 @@ export class FunctionSite extends pulumi.ComponentResource {
     };
 
     const plan = args.hostingPlan.createPlan(name, hosted, formerlyParentedAbove(this, opts));
-    const site = this.createSite(name, args, hosted, plan, opts);
-    this.disableBasicAuthPublishing(name, args.resourceGroupName, site, opts);
+    const { site, appSettings } = this.createSite(name, args, hosted, plan, opts);
+    const deploymentHash = appSettings.apply((settings) =>
+      triggersHash(hosted.packageHash, settings),
+    );
     const deployed = args.hostingPlan.deployPackage(
       name,
       site,
-      hosted,
+      { ...hosted, triggersHash: deploymentHash },
       formerlyParentedAbove(this, opts, { dependsOn: [site, args.appPackage] }),
     );
+    this.disableBasicAuthPublishing(name, args.resourceGroupName, site, deployed, opts);
 
     this.name = site.name;
     this.id = site.id;
     this.defaultHostName = site.defaultHostName;
-    this.defaultFunctionKey = this.readDefaultFunctionKey(args.resourceGroupName, site, deployed);
+    this.defaultFunctionKey = this.readDefaultFunctionKey(name, site, deployed, deploymentHash);
     this.registerOutputs({ name: this.name, id: this.id, defaultHostName: this.defaultHostName });
   }
 
@@ -63,7 +67,7 @@ export class FunctionSite extends pulumi.ComponentResource {
     hosted: HostedApp,
     plan: azure.web.AppServicePlan,
     opts: pulumi.ComponentResourceOptions | undefined,
-  ): azure.web.WebApp {
+  ): { site: azure.web.WebApp; appSettings: pulumi.Output<AppSetting[]> } {
     const planProperties = args.hostingPlan.siteProperties(hosted);
     const appSettings = pulumi
       .all([
@@ -81,7 +85,7 @@ export class FunctionSite extends pulumi.ComponentResource {
           planSettings,
         }),
       );
-    return new azure.web.WebApp(
+    const site = new azure.web.WebApp(
       `${name}-app`,
       {
         resourceGroupName: args.resourceGroupName,
@@ -107,15 +111,28 @@ export class FunctionSite extends pulumi.ComponentResource {
           appSettings,
         },
       },
-      formerlyParentedAbove(this, opts, { dependsOn: args.identity.roleAssignments }),
+      formerlyParentedAbove(this, opts, {
+        dependsOn: args.identity.roleAssignments,
+        // ARM cannot move an app between Linux Consumption and Flex Consumption: a new plan (each
+        // has its own logical name) means a new site (docs/deploy.md, "Choosing a plan").
+        replaceOnChanges: ["serverFarmId"],
+      }),
     );
+    return { site, appSettings };
   }
 
-  /** Code arrives only through the plan's deployment step: no basic-auth publishing over FTP or SCM. */
+  /**
+   * Code arrives only through the plan's deployment step: no basic-auth publishing over FTP or
+   * SCM. Written after that step: concurrent writes to a new site answer 409, and the deployment
+   * step is the last of the site's first operations (docs/deploy.md, "Basic-auth publishing").
+   * They stay separate resources (azure-native has no site property for them); their API takes no
+   * `location` in azure-native's schema, so none can be given.
+   */
   private disableBasicAuthPublishing(
     name: string,
     resourceGroupName: pulumi.Input<string>,
     site: azure.web.WebApp,
+    deployed: pulumi.Resource,
     opts: pulumi.ComponentResourceOptions | undefined,
   ): void {
     for (const [policy, Resource] of [
@@ -125,31 +142,29 @@ export class FunctionSite extends pulumi.ComponentResource {
       new Resource(
         `${name}-${policy}-basic-auth`,
         { resourceGroupName, name: site.name, allow: false },
-        formerlyParentedAbove(this, opts),
+        formerlyParentedAbove(this, opts, { dependsOn: [site, deployed] }),
       );
     }
   }
 
-  /** Keys exist once the host has started; the deployment step waits until ARM lists the functions. */
+  /**
+   * Keys exist once the host has started: read through ARM inside a dynamic resource, after the
+   * deployment step, with the ARM client's retries (a cold host answers 400 for minutes), once per
+   * deployment. An invoke (listWebAppHostKeys) would run on every `preview`, wake the app and fail
+   * the whole `up` on a cold host.
+   */
   private readDefaultFunctionKey(
-    resourceGroupName: pulumi.Input<string>,
+    name: string,
     site: azure.web.WebApp,
     deployed: pulumi.Resource,
+    deploymentHash: pulumi.Output<string>,
   ): pulumi.Output<string> {
-    const hostKeys = azure.web.listWebAppHostKeysOutput(
-      { resourceGroupName, name: site.name },
+    const armToken = azure.authorization.getClientTokenOutput({}, { parent: this });
+    const key = new FunctionKey(
+      `${name}-function-key`,
+      { siteId: site.id, deploymentHash, armToken: armToken.token },
       { parent: this, dependsOn: [deployed] },
     );
-    return pulumi.secret(
-      hostKeys.apply((keys) => {
-        const key = keys.functionKeys?.["default"];
-        if (!key) {
-          throw new InfraError(
-            "the Function App returned no default function key yet (the host may still be starting): run `pulumi up` again",
-          );
-        }
-        return key;
-      }),
-    );
+    return pulumi.secret(key.functionKey);
   }
 }

@@ -12,7 +12,9 @@ export interface MonitoringArgs {
 export class Monitoring extends pulumi.ComponentResource {
   public readonly workspaceId: pulumi.Output<string>;
   public readonly applicationInsightsName: pulumi.Output<string>;
-  /** Carries the ingestion endpoint and instrumentation key: an app setting, not a credential to query data. */
+  /** ARM id of the Application Insights component: scope of the app's Monitoring Metrics Publisher role. */
+  public readonly applicationInsightsId: pulumi.Output<string>;
+  /** Carries the ingestion endpoint and instrumentation key: where to send, not a credential (local auth is off). */
   public readonly connectionString: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -38,12 +40,17 @@ export class Monitoring extends pulumi.ComponentResource {
         applicationType: azure.applicationinsights.ApplicationType.Web,
         ingestionMode: azure.applicationinsights.IngestionMode.LogAnalytics,
         workspaceResourceId: workspace.id,
+        // Ingestion only with Microsoft Entra tokens: the connection string's instrumentation key
+        // alone can no longer send telemetry. The app authenticates with its identity
+        // (APPLICATIONINSIGHTS_AUTHENTICATION_STRING, role Monitoring Metrics Publisher).
+        disableLocalAuth: true,
       },
       { parent: this },
     );
 
     this.workspaceId = workspace.id;
     this.applicationInsightsName = insights.name;
+    this.applicationInsightsId = insights.id;
     this.connectionString = insights.connectionString;
     this.registerOutputs({
       workspaceId: this.workspaceId,

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { allFontFiles } from "../../renderer/fonts/loader";
-import { listPackageFiles } from "../../infra/deploymentPackage";
+import { hashPackageFolder, listPackageFiles, zippedEntries } from "../../infra/deploymentPackage";
 import { buildPackage, type PackageReport } from "../../scripts/package";
 
 const rootDir = path.resolve(__dirname, "../..");
@@ -37,6 +37,16 @@ function sizeOf(prefix: string): number {
     .filter((file) => file.startsWith(prefix))
     .reduce((sum, file) => sum + fs.statSync(path.join(outDir, file)).size, 0);
 }
+
+test("Pulumi can zip the package as built: no link it would drop, and the hash sees every member", () => {
+  const entries = zippedEntries(outDir);
+  expect(
+    entries.filter((entry) => entry.linkTarget === undefined).map((entry) => entry.path),
+  ).toEqual(files);
+  const links = entries.filter((entry) => entry.linkTarget !== undefined);
+  console.info(`package: ${links.length} symlinks to files, zipped as copies of their targets`);
+  expect(hashPackageFolder(outDir)).toMatch(/^[0-9a-f]{64}$/);
+});
 
 test("host.json is the repository's, at the package root", () => {
   expect(fs.readFileSync(path.join(outDir, "host.json"), "utf8")).toBe(

@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { names, readSettings, settingDefinitions, workerProcessEnvironment } from "../../settings";
 import { connectionFromEnv } from "../../jobs/storage";
 import { hashPackageFolder, packageBlobName } from "../../infra/deploymentPackage";
+import type { AppSetting } from "../../infra/appSettings";
+import { triggersHash } from "../../infra/dynamic/triggersHash";
+import { blobWriteActions } from "../../infra/roles";
 import { createMocks, fakeAzure, valueOf, type RecordedResource } from "./mocks";
 import { makeFakePackage } from "./fakePackage";
 
@@ -31,6 +34,77 @@ function one(type: string): RecordedResource {
   return found[0] as RecordedResource;
 }
 
+/** The resource options the program sent to the engine, which the mocks' `newResource` never sees. */
+interface SentOptions {
+  urn: string;
+  type: string;
+  name: string;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  /** URNs of the resources it must wait for. */
+  dependencies: string[];
+}
+
+interface OptionsRequest {
+  getType(): string;
+  getName(): string;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+}
+
+type OptionsCallback = (error: unknown, response?: { getUrn(): string }) => void;
+
+const sentOptions: SentOptions[] = [];
+
+/** Records the options of every registration; call after `setMocks`. */
+function recordOptions(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: OptionsRequest, callback: OptionsCallback): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (response) {
+        sentOptions.push({
+          urn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          retainOnDelete: request.getRetainondelete() ?? false,
+          deleteBeforeReplace: request.getDeletebeforereplace(),
+          dependencies: request.getDependenciesList(),
+        });
+      }
+      callback(error, response);
+    });
+}
+
+function optionsOf(type: string, name?: string): SentOptions {
+  const found = sentOptions.filter(
+    (sent) => sent.type === type && (name === undefined || sent.name === name),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
+  return found[0] as SentOptions;
+}
+
+/**
+ * Reads a role condition of the one shape infra/roles.ts writes ("for these actions, the
+ * container must not be one of these") and answers whether it allows an action on a container.
+ * Any other shape fails the test rather than being half understood.
+ */
+function conditionAllows(condition: string, action: string, container: string): boolean {
+  const actionClause = String.raw`\s*!\(ActionMatches\{'([^']+)'\}\)\s*`;
+  const containerClause = String.raw`\s*@Resource\[Microsoft\.Storage/storageAccounts/blobServices/containers:name\] StringNotEquals '([^']+)'\s*`;
+  const shape = new RegExp(
+    String.raw`^\(\s*\((?:${actionClause}AND)*${actionClause}\)\s*OR\s*\((?:${containerClause}AND)*${containerClause}\)\s*\)$`,
+  );
+  expect(condition).toMatch(shape);
+  const conditioned = [...condition.matchAll(/ActionMatches\{'([^']+)'\}/g)].map((m) => m[1]);
+  const excluded = [...condition.matchAll(/StringNotEquals '([^']+)'/g)].map((m) => m[1]);
+  return !conditioned.includes(action) || !excluded.includes(container);
+}
+
 function appSettingsOf(site: RecordedResource): Record<string, string> {
   const siteConfig = site.inputs.siteConfig as { appSettings: { name: string; value: string }[] };
   return Object.fromEntries(siteConfig.appSettings.map(({ name, value }) => [name, value]));
@@ -43,6 +117,7 @@ beforeAll(async () => {
     "cardpress:pruneSchedule": "0 */30 * * * *",
   });
   await pulumi.runtime.setMocks(mocks, "cardpress", "dev", false);
+  recordOptions();
   program = await import("../../infra");
   await Promise.all(
     [program.functionKey, program.storageConnectionString, program.containers].map((output) =>
@@ -73,12 +148,14 @@ test("creates exactly the expected resources", () => {
     "azure-native:operationalinsights:Workspace": 1,
     "azure-native:applicationinsights:Component": 1,
     "azure-native:managedidentity:UserAssignedIdentity": 1,
-    "azure-native:authorization:RoleAssignment": 3,
+    // Blob Data Owner (conditioned), Queue and Table Data Contributor, Monitoring Metrics Publisher.
+    "azure-native:authorization:RoleAssignment": 4,
     "azure-native:web:AppServicePlan": 1,
     "azure-native:web:WebApp": 1,
     "azure-native:web:WebAppFtpAllowed": 1,
     "azure-native:web:WebAppScmAllowed": 1,
-    "pulumi-nodejs:dynamic:Resource": 1,
+    // The trigger sync and the function-key read (issue 13: no more host-keys invoke).
+    "pulumi-nodejs:dynamic:Resource": 2,
   });
 });
 
@@ -179,12 +256,27 @@ describe("function app", () => {
     }
   });
 
-  test("Application Insights is workspace-based", () => {
+  test("basic-auth policies are written only after the deployment step (no 409 race with the new site)", () => {
+    const site = optionsOf("azure-native:web:WebApp");
+    const deployStep = optionsOf("pulumi-nodejs:dynamic:Resource", "cardpress-trigger-sync");
+    for (const type of ["azure-native:web:WebAppFtpAllowed", "azure-native:web:WebAppScmAllowed"]) {
+      expect(optionsOf(type).dependencies).toEqual(
+        expect.arrayContaining([site.urn, deployStep.urn]),
+      );
+      // The mocks answer the deployment step late: a policy that did not wait would come first.
+      expect(one(type).sequence).toBeGreaterThan(
+        resources.find((resource) => resource.name === "cardpress-trigger-sync")?.sequence ?? -1,
+      );
+    }
+  });
+
+  test("Application Insights is workspace-based and takes telemetry only with Entra tokens", () => {
     const insights = one("azure-native:applicationinsights:Component");
     expect(insights.inputs).toMatchObject({
       applicationType: "web",
       ingestionMode: "LogAnalytics",
       workspaceResourceId: one("azure-native:operationalinsights:Workspace").state.id,
+      disableLocalAuth: true,
     });
     expect(one("azure-native:operationalinsights:Workspace").inputs).toMatchObject({
       sku: { name: "PerGB2018" },
@@ -192,30 +284,109 @@ describe("function app", () => {
     });
   });
 
-  test("the identity holds exactly the three storage roles, on the storage account", () => {
+  /** Each assignment's built-in role id, checked to be in the fake subscription. */
+  function roleIdOf(assignment: RecordedResource): string | undefined {
+    const match =
+      /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/.exec(
+        String(assignment.inputs.roleDefinitionId),
+      );
+    expect(match?.[1]).toBe(fakeAzure.subscriptionId);
+    return match?.[2];
+  }
+
+  function assignmentOf(roleId: string): RecordedResource {
+    const found = all("azure-native:authorization:RoleAssignment").filter(
+      (assignment) => roleIdOf(assignment) === roleId,
+    );
+    expect(found).toHaveLength(1);
+    return found[0] as RecordedResource;
+  }
+
+  const roleIds = {
+    blobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    queueDataContributor: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+    tableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+    monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
+    blobDelegator: "db58b8e5-c6ad-4a2a-8342-4190687cbf4a",
+  } as const;
+
+  test("the identity holds exactly its four roles, each on its own scope, for the identity only", () => {
     const account = one("azure-native:storage:StorageAccount");
+    const insights = one("azure-native:applicationinsights:Component");
     const assignments = all("azure-native:authorization:RoleAssignment");
-    const roleIds = assignments.map((assignment) => {
+    for (const assignment of assignments) {
       expect(assignment.inputs).toMatchObject({
-        scope: account.state.id,
         principalId: fakeAzure.identityPrincipalId,
         principalType: "ServicePrincipal",
       });
-      const match =
-        /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/.exec(
-          String(assignment.inputs.roleDefinitionId),
-        );
-      expect(match?.[1]).toBe(fakeAzure.subscriptionId);
-      return match?.[2];
-    });
-    // Storage Blob Data Owner, Storage Queue Data Contributor, Storage Blob Delegator (Azure built-in role ids).
-    expect(roleIds.sort()).toEqual(
+    }
+    expect(
+      assignments.map((assignment) => [roleIdOf(assignment), assignment.inputs.scope]).sort(),
+    ).toEqual(
       [
-        "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-        "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
-        "db58b8e5-c6ad-4a2a-8342-4190687cbf4a",
+        [roleIds.blobDataOwner, account.state.id],
+        [roleIds.queueDataContributor, account.state.id],
+        [roleIds.tableDataContributor, account.state.id],
+        [roleIds.monitoringMetricsPublisher, insights.state.id],
       ].sort(),
     );
+  });
+
+  test("Storage Blob Delegator is not granted: Blob Data Owner already holds generateUserDelegationKey", () => {
+    const granted = all("azure-native:authorization:RoleAssignment").map(roleIdOf);
+    expect(granted).not.toContain(roleIds.blobDelegator);
+    // The user-delegation key is a control-plane action of the role: role conditions only
+    // restrict data actions, so the condition below leaves SAS signing as it was.
+    const owner = String(assignmentOf(roleIds.blobDataOwner).inputs.condition);
+    expect(owner).not.toContain("generateUserDelegationKey");
+  });
+
+  test("Blob Data Owner is conditioned: no blob write, delete or tag change in the deployments container", () => {
+    const owner = assignmentOf(roleIds.blobDataOwner);
+    expect(owner.inputs.conditionVersion).toBe("2.0");
+    const condition = String(owner.inputs.condition);
+    const deployments = names.deploymentContainer;
+    const blobs = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
+    for (const action of [
+      `${blobs}/write`,
+      `${blobs}/add/action`,
+      `${blobs}/delete`,
+      `${blobs}/deleteBlobVersion/action`,
+      `${blobs}/permanentDelete/action`,
+      `${blobs}/tags/write`,
+      `${blobs}/runAsSuperUser/action`,
+    ]) {
+      expect([action, conditionAllows(condition, action, deployments)]).toEqual([action, false]);
+      for (const container of Object.values(names.containers)) {
+        expect([action, container, conditionAllows(condition, action, container)]).toEqual([
+          action,
+          container,
+          true,
+        ]);
+      }
+    }
+    expect([...blobWriteActions].sort()).toEqual(
+      [...condition.matchAll(/ActionMatches\{'([^']+)'\}/g)].map((m) => m[1]).sort(),
+    );
+    // The host reads its package (and the CLI lists it) through the same role.
+    expect(conditionAllows(condition, `${blobs}/read`, deployments)).toBe(true);
+  });
+
+  test("no other role assignment carries blob data rights a condition would have to restrict", () => {
+    for (const assignment of all("azure-native:authorization:RoleAssignment")) {
+      if (roleIdOf(assignment) === roleIds.blobDataOwner) continue;
+      expect(assignment.inputs.condition).toBeUndefined();
+      expect([roleIds.blobDataOwner, roleIds.blobDelegator]).not.toContain(roleIdOf(assignment));
+    }
+  });
+
+  test("the site waits for every role assignment (the host's first start needs them)", () => {
+    const site = optionsOf("azure-native:web:WebApp");
+    const assignmentUrns = sentOptions
+      .filter((sent) => sent.type === "azure-native:authorization:RoleAssignment")
+      .map((sent) => sent.urn);
+    expect(assignmentUrns).toHaveLength(4);
+    expect(site.dependencies).toEqual(expect.arrayContaining(assignmentUrns));
   });
 });
 
@@ -283,6 +454,13 @@ describe("app settings", () => {
       one("azure-native:applicationinsights:Component").state.connectionString,
     );
   });
+
+  test("telemetry is sent with the user-assigned identity's Entra token", () => {
+    const settings = appSettingsOf(one("azure-native:web:WebApp"));
+    expect(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toBe(
+      `ClientId=${fakeAzure.identityClientId};Authorization=AAD`,
+    );
+  });
 });
 
 describe("deployment package", () => {
@@ -301,6 +479,13 @@ describe("deployment package", () => {
     expect(await (source as pulumi.asset.FileArchive).path).toBe(packageDir);
   });
 
+  test("no replace or destroy ever deletes a package blob (the live one included)", () => {
+    expect(optionsOf("azure-native:storage:Blob")).toMatchObject({
+      retainOnDelete: true,
+      deleteBeforeReplace: false,
+    });
+  });
+
   test("WEBSITE_RUN_FROM_PACKAGE is the blob's plain URL, read with the app's identity", () => {
     const settings = appSettingsOf(one("azure-native:web:WebApp"));
     const blob = one("azure-native:storage:Blob");
@@ -311,10 +496,27 @@ describe("deployment package", () => {
     );
   });
 
-  test("the trigger sync is keyed on the site and the package hash, with a secret ARM token", () => {
-    const sync = one("pulumi-nodejs:dynamic:Resource");
+  function dynamicResource(name: string): RecordedResource {
+    const found = all("pulumi-nodejs:dynamic:Resource").filter(
+      (resource) => resource.name === name,
+    );
+    if (found.length !== 1)
+      throw new Error(`expected one dynamic resource ${name}, found ${found.length}`);
+    return found[0] as RecordedResource;
+  }
+
+  function siteAppSettingsList(): AppSetting[] {
+    const site = one("azure-native:web:WebApp");
+    return (site.inputs.siteConfig as { appSettings: AppSetting[] }).appSettings;
+  }
+
+  test("the trigger sync is keyed on the site, the package hash and what shapes the triggers, with a secret ARM token", () => {
+    const sync = dynamicResource("cardpress-trigger-sync");
     expect(sync.inputs.siteId).toBe(one("azure-native:web:WebApp").state.id);
     expect(sync.inputs.packageHash).toBe(hashPackageFolder(packageDir));
+    expect(sync.inputs.triggersHash).toBe(
+      triggersHash(hashPackageFolder(packageDir), siteAppSettingsList()),
+    );
     // The fake package has one entry point (dist/functions/health.js).
     expect(sync.inputs.expectedFunctions).toBe(1);
     expect(typeof sync.inputs.__provider).toBe("string");
@@ -323,13 +525,33 @@ describe("deployment package", () => {
     expect(JSON.stringify(sync.inputs.armToken)).toContain(fakeAzure.armToken);
   });
 
-  test("the host keys are read for the site, only after the trigger sync", () => {
-    const hostKeys = calls.find((call) => call.token === "azure-native:web:listWebAppHostKeys");
-    expect(hostKeys?.inputs).toEqual({
-      name: one("azure-native:web:WebApp").state.name,
-      resourceGroupName: one("azure-native:resources:ResourceGroup").state.name,
-    });
-    expect(hostKeys?.sequence).toBeGreaterThan(one("pulumi-nodejs:dynamic:Resource").sequence);
+  test("a new PRUNE_SCHEDULE or storage connection changes what the trigger sync is keyed on", () => {
+    const settings = siteAppSettingsList();
+    const packageHash = hashPackageFolder(packageDir);
+    const withSetting = (name: string, value: string) =>
+      triggersHash(
+        packageHash,
+        settings.map((setting) => (setting.name === name ? { name, value } : setting)),
+      );
+    const synced = dynamicResource("cardpress-trigger-sync").inputs.triggersHash;
+    expect(settings.find((setting) => setting.name === "PRUNE_SCHEDULE")?.value).toBe(
+      "0 */30 * * * *",
+    );
+    expect(withSetting("PRUNE_SCHEDULE", "0 */30 * * * *")).toBe(synced);
+    expect(withSetting("PRUNE_SCHEDULE", "0 0 * * * *")).not.toBe(synced);
+    expect(withSetting(`${names.connectionSetting}__accountName`, "another")).not.toBe(synced);
+  });
+
+  // Was (before issue 13): the listWebAppHostKeys invoke, read after the sync on every preview.
+  test("the function key is read by a dynamic resource after the trigger sync, once per deployment, with a secret token; no invoke", () => {
+    const sync = dynamicResource("cardpress-trigger-sync");
+    const key = dynamicResource("cardpress-function-key");
+    expect(key.inputs.siteId).toBe(one("azure-native:web:WebApp").state.id);
+    expect(key.inputs.deploymentHash).toBe(sync.inputs.triggersHash);
+    expect(key.inputs.armToken).not.toBe(fakeAzure.armToken);
+    expect(JSON.stringify(key.inputs.armToken)).toContain(fakeAzure.armToken);
+    expect(key.sequence).toBeGreaterThan(sync.sequence);
+    expect(calls.map((call) => call.token)).not.toContain("azure-native:web:listWebAppHostKeys");
   });
 });
 
