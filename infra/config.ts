@@ -19,6 +19,39 @@ export interface InfraConfig {
   logRetentionDays: number;
   /** The functions' app settings (settings/index.ts), with the stack's overrides applied. */
   settings: Settings;
+  /** Which hosting plan runs the app (`cardpress:plan`); docs/deploy.md, "Choosing a plan". */
+  plan: HostingPlanName;
+  /** Flex Consumption's runtime and scaling; read (and validated) whichever plan is chosen. */
+  flex: FlexOptions;
+}
+
+/** `consumption`: Linux Consumption (Y1), the default; `flex`: Flex Consumption (FC1). */
+export const hostingPlanNames = ["consumption", "flex"] as const;
+export type HostingPlanName = (typeof hostingPlanNames)[number];
+
+/**
+ * Node major versions offered on Flex Consumption: 22 (supported until 2027-04-30) and 24. Node 20
+ * left support on 2026-04-30. Extend this list when Azure Functions' supported-languages table
+ * adds a version (functions-versions.md, "Languages").
+ */
+export const flexNodeVersions = ["22", "24"] as const;
+export type FlexNodeVersion = (typeof flexNodeVersions)[number];
+
+/**
+ * Instance memory sizes of Flex Consumption this app can run on. Azure also offers 512 MB, which
+ * is left out: the worker's measured peak RSS under load is 655–711 MiB (docs/reliability.md).
+ */
+export const flexInstanceMemorySizes = { "2048": 2048, "4096": 4096 } as const;
+export type FlexInstanceMemoryMb =
+  (typeof flexInstanceMemorySizes)[keyof typeof flexInstanceMemorySizes];
+
+export interface FlexOptions {
+  /** `functionAppConfig.runtime.version`: the Node major version. */
+  nodeVersion: FlexNodeVersion;
+  /** `functionAppConfig.scaleAndConcurrency.instanceMemoryMB`. */
+  instanceMemoryMb: FlexInstanceMemoryMb;
+  /** `functionAppConfig.scaleAndConcurrency.maximumInstanceCount`: the scale-out ceiling. */
+  maximumInstanceCount: number;
 }
 
 /** The project's config namespace (the `name` in Pulumi.yaml). */
@@ -30,11 +63,19 @@ export const integerKeyLimits = {
   softDeleteDays: { default: 7, min: 1, max: 365 },
   /** PerGB2018 workspaces retain 30–730 days. */
   logRetentionDays: { default: 30, min: 30, max: 730 },
+  /**
+   * Flex Consumption accepts a maximum instance count of 1–1000 and defaults to 100
+   * (event-driven-scaling.md, "Limit scale-out"; older pages say the lowest is 40).
+   */
+  flexMaximumInstanceCount: { default: 100, min: 1, max: 1000 },
 } as const;
 
 export const infraDefaults = {
   location: "westeurope",
   packagePath: "package",
+  plan: "consumption",
+  flexNodeVersion: "22",
+  flexInstanceMemoryMb: "2048",
 } as const;
 
 /** Thrown when a config value is outside what is allowed; the message is meant for the person running `pulumi up`. */
@@ -80,6 +121,41 @@ function readLocation(source: ConfigSource): string {
   return raw;
 }
 
+/** A key whose value is one of a fixed list. */
+function readChoice<Choice extends string>(
+  source: ConfigSource,
+  key: string,
+  choices: readonly Choice[],
+  fallback: Choice,
+): Choice {
+  const raw = source.get(key);
+  if (raw === undefined || raw === "") return fallback;
+  const choice = choices.find((candidate) => candidate === raw);
+  if (choice === undefined) {
+    reject(key, raw, `expected one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`);
+  }
+  return choice;
+}
+
+function readFlexOptions(source: ConfigSource): FlexOptions {
+  const memory = readChoice(
+    source,
+    "flexInstanceMemoryMb",
+    Object.keys(flexInstanceMemorySizes) as (keyof typeof flexInstanceMemorySizes)[],
+    infraDefaults.flexInstanceMemoryMb,
+  );
+  return {
+    nodeVersion: readChoice(
+      source,
+      "flexNodeVersion",
+      flexNodeVersions,
+      infraDefaults.flexNodeVersion,
+    ),
+    instanceMemoryMb: flexInstanceMemorySizes[memory],
+    maximumInstanceCount: readInteger(source, "flexMaximumInstanceCount"),
+  };
+}
+
 /** The app settings through the settings layer's own reader, each under its config key; a bad value names the key. */
 function readSettingOverrides(source: ConfigSource): Settings {
   return readSettingsFrom(
@@ -102,5 +178,7 @@ export function readInfraConfig(source: ConfigSource, projectDir: string): Infra
     softDeleteDays: readInteger(source, "softDeleteDays"),
     logRetentionDays: readInteger(source, "logRetentionDays"),
     settings,
+    plan: readChoice(source, "plan", hostingPlanNames, infraDefaults.plan),
+    flex: readFlexOptions(source),
   };
 }

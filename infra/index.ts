@@ -6,6 +6,7 @@ import { Monitoring } from "./components/monitoring";
 import { FunctionApp } from "./components/functionApp";
 import { RenderStorage } from "./components/renderStorage";
 import { readInfraConfig } from "./config";
+import { flexConsumption } from "./hosting/flexConsumption";
 import { linuxConsumption } from "./hosting/linuxConsumption";
 import { lifecycleDeleteAfterDays } from "./lifecycle";
 
@@ -31,16 +32,19 @@ const monitoring = new Monitoring("cardpress", {
 const functionApp = new FunctionApp("cardpress", {
   resourceGroupName: resourceGroup.name,
   location: config.location,
-  // The one place the hosting plan is chosen; Flex Consumption would be a second HostingPlan here.
-  hostingPlan: linuxConsumption,
+  // The one place the hosting plan is chosen (`cardpress:plan`; docs/deploy.md, "Choosing a plan").
+  hostingPlan: config.plan === "flex" ? flexConsumption(config.flex) : linuxConsumption,
   storageAccountName: storage.accountName,
   storageAccountId: storage.accountId,
   deploymentContainerName: storage.deploymentContainerName,
   packageDir: config.packageDir,
   settings: config.settings,
   applicationInsightsConnectionString: monitoring.connectionString,
+  applicationInsightsId: monitoring.applicationInsightsId,
 });
 
+/** `consumption` (Linux Consumption, Y1) or `flex` (Flex Consumption, FC1). */
+export const hostingPlan = config.plan;
 export const resourceGroupName = resourceGroup.name;
 export const storageAccountName = storage.accountName;
 export const renderQueueName = storage.renderQueueName;

@@ -67,6 +67,10 @@ describe("Pulumi.yaml", () => {
   test("numeric app settings are declared as integers", () => {
     expect(project.config.retentionHours?.type).toBe("integer");
     expect(project.config.pruneSchedule?.type).toBe("string");
+    expect(project.config.plan?.type).toBe("string");
+    expect(project.config.flexNodeVersion?.type).toBe("string");
+    expect(project.config.flexInstanceMemoryMb?.type).toBe("integer");
+    expect(project.config.flexMaximumInstanceCount?.type).toBe("integer");
   });
 
   test("Pulumi.dev.yaml holds valid values for this project only", () => {
@@ -103,6 +107,35 @@ describe("readInfraConfig", () => {
     expect(config.settings.RETENTION_HOURS).toBe(settingDefinitions.RETENTION_HOURS.default);
   });
 
+  test("the hosting plan is Linux Consumption unless `flex` is asked for", () => {
+    expect(readInfraConfig(source({}), projectDir)).toMatchObject({
+      plan: "consumption",
+      flex: { nodeVersion: "22", instanceMemoryMb: 2048, maximumInstanceCount: 100 },
+    });
+    expect(readInfraConfig(source({ plan: "consumption" }), projectDir).plan).toBe("consumption");
+  });
+
+  test("reads the Flex Consumption options, memory as a number", () => {
+    const config = readInfraConfig(
+      source({
+        plan: "flex",
+        flexNodeVersion: "24",
+        flexInstanceMemoryMb: "4096",
+        flexMaximumInstanceCount: "1000",
+      }),
+      projectDir,
+    );
+    expect(config.plan).toBe("flex");
+    expect(config.flex).toEqual({
+      nodeVersion: "24",
+      instanceMemoryMb: 4096,
+      maximumInstanceCount: 1000,
+    });
+    expect(
+      readInfraConfig(source({ flexMaximumInstanceCount: "1" }), projectDir).flex,
+    ).toMatchObject({ maximumInstanceCount: 1 });
+  });
+
   test.each([
     ["chunkSize", "0", /expected number to be >=1/],
     ["chunkSize", "many", /expected number/],
@@ -111,6 +144,14 @@ describe("readInfraConfig", () => {
     ["softDeleteDays", "0", /integer from 1 to 365/],
     ["logRetentionDays", "7", /integer from 30 to 730/],
     ["location", "West Europe", /region name in lower case/],
+    ["plan", "premium", /expected one of "consumption", "flex"/],
+    ["plan", "Flex", /expected one of "consumption", "flex"/],
+    ["flexNodeVersion", "20", /expected one of "22", "24"/],
+    ["flexNodeVersion", "22.1", /expected one of "22", "24"/],
+    ["flexInstanceMemoryMb", "512", /expected one of "2048", "4096"/],
+    ["flexMaximumInstanceCount", "0", /integer from 1 to 1000/],
+    ["flexMaximumInstanceCount", "1001", /integer from 1 to 1000/],
+    ["flexMaximumInstanceCount", "50.5", /integer from 1 to 1000/],
   ])("rejects %s = %j naming key, value and what is allowed", (key, value, allowed) => {
     const read = () => readInfraConfig(source({ [key]: value }), projectDir);
     expect(read).toThrow(InfraConfigError);

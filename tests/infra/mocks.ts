@@ -24,6 +24,7 @@ export const fakeAzure = {
   functionKey: "fake-default-function-key",
   identityClientId: "00000000-0000-4000-8000-0000000000c1",
   identityPrincipalId: "00000000-0000-4000-8000-0000000000p1",
+  packageSas: "sv=2022-11-02&sr=b&sp=r&spr=https&se=2026-01-01T00%3A00%3A00Z&sig=ZmFrZQ%3D%3D",
 } as const;
 
 /** azure-native appends a random suffix to names it generates; mimic that so tests do not rely on logical names. */
@@ -79,6 +80,11 @@ function computedState(
         defaultHostName: `${siteName}.azurewebsites.net`,
       };
     }
+    case "pulumi-nodejs:dynamic:Resource":
+      // The function-key resource answers with the key it read through ARM (infra/dynamic/functionKey.ts).
+      return name.endsWith("-function-key")
+        ? { name: `${name}${autonameSuffix}`, id, functionKey: fakeAzure.functionKey }
+        : { name: `${name}${autonameSuffix}`, id };
     case "azure-native:applicationinsights:Component":
       return {
         name: `${name}${autonameSuffix}`,
@@ -101,8 +107,8 @@ export function createMocks(): {
   let sequence = 0;
   const mocks: pulumi.runtime.Mocks = {
     async newResource(args) {
-      // The trigger sync answers late, as the real ARM call does: whatever waits for it must
-      // really wait (the host-key invoke is checked against this).
+      // Dynamic resources (trigger sync, function key) answer late, as the real ARM calls do:
+      // whatever waits for them must really wait (the function-key read is checked against this).
       if (args.type === "pulumi-nodejs:dynamic:Resource") {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -124,6 +130,9 @@ export function createMocks(): {
           };
         case "azure-native:authorization:getClientToken":
           return { token: fakeAzure.armToken };
+        case "azure-native:storage:listStorageAccountServiceSAS":
+          // Flex Consumption's One Deploy downloads the package with a read SAS ARM signs.
+          return { serviceSasToken: fakeAzure.packageSas };
         case "azure-native:storage:listStorageAccountKeys":
           return { keys: [{ keyName: "key1", permissions: "Full", value: fakeAzure.accountKey }] };
         case "azure-native:web:listWebAppHostKeys":
@@ -149,6 +158,12 @@ export interface Registration {
   /** URN of the parent; "" for a top-level resource. */
   parent: string;
   aliases: AliasRequest[];
+  /** `protect`: `pulumi destroy` refuses to delete it. */
+  protect: boolean;
+  /** `retainOnDelete`: `pulumi destroy` forgets it but leaves it in Azure. */
+  retainOnDelete: boolean;
+  /** Properties whose change replaces the resource (`replaceOnChanges`). */
+  replaceOnChanges: string[];
 }
 
 /** An alias as the engine receives it: a full URN, or a spec whose empty fields mean "as the resource". */
@@ -159,6 +174,9 @@ interface RegisterResourceRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getReplaceonchangesList(): string[];
   getAliasesList(): {
     getUrn(): string;
     hasSpec(): boolean;
@@ -190,6 +208,9 @@ export function recordRegistrations(): Registration[] {
           type: request.getType(),
           name: request.getName(),
           parent: request.getParent(),
+          protect: request.getProtect() ?? false,
+          retainOnDelete: request.getRetainondelete() ?? false,
+          replaceOnChanges: request.getReplaceonchangesList(),
           aliases: request.getAliasesList().map((alias) => {
             const spec = alias.hasSpec() ? alias.getSpec() : undefined;
             if (!spec) return { urn: alias.getUrn() };
