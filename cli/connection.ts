@@ -1,6 +1,6 @@
 // Which storage the CLI talks to: --connection-string, AZURE_STORAGE_CONNECTION_STRING, --stack, or the local stack.
 import { spawnSync } from "node:child_process";
-import { z } from "zod";
+import { z, type ZodType } from "zod";
 import { connectStorage, type JobStorage } from "../jobs";
 import { JsonDocumentError, parseJsonDocument } from "../support";
 import { UserError } from "./errors";
@@ -31,9 +31,9 @@ const stackOutputsSchema = z.looseObject({
     .optional(),
 });
 
-function parseStackOutputs(stdout: string, stack: string): z.infer<typeof stackOutputsSchema> {
+function parseStackOutputs<T>(stdout: string, stack: string, schema: ZodType<T>): T {
   try {
-    return parseJsonDocument(stdout, stackOutputsSchema, `pulumi stack output for stack ${stack}`);
+    return parseJsonDocument(stdout, schema, `pulumi stack output for stack ${stack}`);
   } catch (error) {
     if (!(error instanceof JsonDocumentError)) throw error;
     throw new UserError(
@@ -42,7 +42,8 @@ function parseStackOutputs(stdout: string, stack: string): z.infer<typeof stackO
   }
 }
 
-function fromPulumiStack(stack: string): string {
+/** A Pulumi stack's outputs (secrets shown), validated with `schema`; failures say how to check the stack. */
+export function readPulumiStackOutputs<T>(stack: string, schema: ZodType<T>): T {
   const result = spawnSync(
     "pulumi",
     ["stack", "output", "--json", "--show-secrets", "--stack", stack],
@@ -60,7 +61,11 @@ function fromPulumiStack(stack: string): string {
       exitCodes.unavailable,
     );
   }
-  const value = parseStackOutputs(result.stdout, stack)[stackConnectionOutput];
+  return parseStackOutputs(result.stdout, stack, schema);
+}
+
+function fromPulumiStack(stack: string): string {
+  const value = readPulumiStackOutputs(stack, stackOutputsSchema)[stackConnectionOutput];
   if (!value) {
     throw new UserError(
       `stack ${stack} has no ${stackConnectionOutput} output; run \`pulumi up\` for it first`,

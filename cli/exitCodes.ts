@@ -18,7 +18,7 @@ export interface CommandOutcome {
   /**
    * Cards the command was asked for that are not there and will not be in this run: invalid or
    * rejected specs, failed renders, cards an expired batch left unrendered, and, for commands that
-   * hand images over (urls, download), cards still rendering.
+   * hand images over (urls, download), cards still rendering; for `smoke`, the checks that failed.
    */
   missing: number;
   /** Nothing at all came of the command: no card rendered and no batch exists (only `render` can end so). */
@@ -57,6 +57,19 @@ export function deliveryExitCode(result: { failed: unknown[]; pending: unknown[]
 /** A batch just queued (enqueue without --wait): its rejected cards are missing; the batch exists. */
 export function enqueueExitCode(result: { rejected: unknown[] }): number {
   return exitCodeFor({ missing: result.rejected.length, nothingDone: false });
+}
+
+/**
+ * A smoke run (smoke): each failed check is missing, a skipped one is not (it says why it could not
+ * run). A target that cannot be resolved (no Pulumi CLI, no local stack) is an error, not a result.
+ */
+export function smokeExitCode(
+  checks: readonly { status: "passed" | "failed" | "skipped" }[],
+): number {
+  return exitCodeFor({
+    missing: checks.filter((check) => check.status === "failed").length,
+    nothingDone: false,
+  });
 }
 
 /**

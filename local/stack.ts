@@ -73,6 +73,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         persistent: Boolean(location),
         ...(location ? { dataFolder: location } : {}),
         cwd: process.cwd(),
+        timers: host.timers.map(({ functionName, schedule }) => ({ functionName, schedule })),
       });
     }
     return {

@@ -20,6 +20,12 @@ const stackInfoSchema = z.object({
   dataFolder: z.string().optional(),
   /** The folder `npm start` ran in. */
   cwd: z.string().optional(),
+  /**
+   * The timer functions the host registered at start and their resolved schedules (read-only, for
+   * `cardpress smoke`: what ARM's functions listing tells about a deployment). Absent in files
+   * written before it existed.
+   */
+  timers: z.array(z.object({ functionName: z.string(), schedule: z.string() })).optional(),
 });
 
 export type StackInfo = z.infer<typeof stackInfoSchema>;

@@ -11,6 +11,7 @@ import {
   type CommonOptions,
 } from "./options";
 import type { RenderFlags } from "./render";
+import type { SmokeFlags } from "./smokeTarget";
 
 /*
  * Only commander and small local modules are imported here (see cli/main.ts; `import type` is
@@ -186,6 +187,30 @@ function registerStart(program: Command): void {
     );
 }
 
+function registerSmoke(program: Command): void {
+  program
+    .command("smoke")
+    .description(
+      "check a deployment end to end in under a minute: health, a render, a batch through the queue, its images, the poison queue, the timer",
+    )
+    .option(
+      "--stack <name>",
+      "check this Pulumi stack (its apiBaseUrl, functionKey and storage outputs)",
+    )
+    .option("--api-url <url>", "the API's base URL, e.g. https://<app>.azurewebsites.net/api")
+    .option(
+      "--key <key>",
+      "the function key, sent as x-functions-key (with --stack: its functionKey output)",
+    )
+    .option("--connection-string <string>", "storage connection string, for the poison-queue check")
+    .option("--json", "print machine-readable JSON on stdout")
+    .action(
+      withUserErrors(async (options: SmokeFlags) =>
+        (await import("./smoke")).runSmokeCommand(options),
+      ),
+    );
+}
+
 /** Every command, in the order `cardpress --help` lists them. */
 export function registerCommands(program: Command): void {
   for (const register of [
@@ -197,6 +222,7 @@ export function registerCommands(program: Command): void {
     registerDownload,
     registerDemo,
     registerStart,
+    registerSmoke,
   ]) {
     register(program);
   }
