@@ -92,6 +92,7 @@ const argumentsCheckedOnly: Record<string, string> = {
   "npx cardpress enqueue examples/batch.json --stack dev --wait": needsAzure,
   "npx cardpress urls <batchId> --stack dev": needsAzure,
   "npx cardpress download <batchId> out/ --stack dev": needsAzure,
+  "npx cardpress smoke --stack dev": needsAzure,
 };
 
 /** Commands that cannot run here, with the reason. */
@@ -119,6 +120,45 @@ const notRunHere: Record<string, string> = {
   "pulumi stack rm dev": "needs the Pulumi CLI, which cannot be installed here",
   "KEY=$(pulumi stack output functionKey --show-secrets)": needsAzure,
   "API=$(pulumi stack output apiBaseUrl)": needsAzure,
+  // docs/deploy.md, "Operating it: poison queue and logs": the Azure CLI against a deployed stack.
+  "ACCOUNT=$(pulumi stack output storageAccountName)": needsAzure,
+  'az role assignment create --role "Storage Queue Data Contributor" --assignee "$(az ad signed-in-user show --query id -o tsv)" --scope "$(az storage account show --name "$ACCOUNT" --query id -o tsv)"':
+    needsAzure,
+  'az storage message peek --queue-name render-jobs-poison --num-messages 32 --account-name "$ACCOUNT" --auth-mode login -o table':
+    needsAzure,
+  'az storage message peek --queue-name render-jobs-poison --num-messages 32 --account-name "$ACCOUNT" --auth-mode login --query "[].content" -o tsv | while read -r m; do printf \'%s\' "$m" | base64 -d; echo; done':
+    needsAzure,
+  'az storage message get --queue-name render-jobs-poison --visibility-timeout 300 --account-name "$ACCOUNT" --auth-mode login --query "[0].[id, popReceipt, content]" -o tsv > poison-message.tsv':
+    needsAzure,
+  "read -r ID RECEIPT CONTENT < poison-message.tsv":
+    "reads the file the `az storage message get` line before it writes (needs a deployed stack)",
+  'az storage message put --queue-name render-jobs --content "$CONTENT" --account-name "$ACCOUNT" --auth-mode login':
+    needsAzure,
+  'az storage message delete --queue-name render-jobs-poison --id "$ID" --pop-receipt "$RECEIPT" --account-name "$ACCOUNT" --auth-mode login':
+    needsAzure,
+  'func azure functionapp logstream "$(pulumi stack output functionAppName)" --browser':
+    "needs Azure Functions Core Tools, a browser and a deployed stack",
+  "az extension add --name application-insights":
+    "installs an Azure CLI extension; needs the Azure CLI",
+  'az monitor app-insights query --app "$(pulumi stack output applicationInsightsName)" --resource-group "$(pulumi stack output resourceGroupName)" --analytics-query "traces | where timestamp > ago(15m) | order by timestamp desc | take 50" -o table':
+    needsAzure,
+  // docs/deploy.md, "Before your first deployment": the Y1/FC1 region pre-flight.
+  'az account show --query "{name:name, id:id, offer:user.type}"': needsAzure,
+  'az functionapp list-consumption-locations --query "[].name" -o tsv': needsAzure,
+  'az functionapp list-flexconsumption-locations --query "[].name" -o tsv': needsAzure,
+  // docs/deploy.md, "Package blobs": deleting every package but the live one.
+  'live=$(basename "$(pulumi stack output packageBlobUrl)")': needsAzure,
+  "account=$(pulumi stack output storageAccountName)": needsAzure,
+  'az storage blob list --account-name "$account" -c deployments --auth-mode login --query "[].name" -o tsv | grep -vx "$live" | xargs -r -n1 az storage blob delete --account-name "$account" -c deployments --auth-mode login -n':
+    needsAzure,
+  // docs/deploy.md, Troubleshooting: turning basic auth off by hand when ARM wants a location.
+  "site=$(az functionapp show -g <resourceGroupName> -n <functionAppName> --query id -o tsv)":
+    needsAzure,
+  'az resource update --ids "$site/basicPublishingCredentialsPolicies/scm" --set properties.allow=false':
+    needsAzure,
+  'az resource update --ids "$site/basicPublishingCredentialsPolicies/ftp" --set properties.allow=false':
+    needsAzure,
+  "pulumi refresh && pulumi up": needsAzure,
 };
 
 /**
