@@ -37,12 +37,10 @@ export const createBatchHandler = (appSettings: AppSettings): HttpInitHandler =>
     }
   };
 
-/** The registered handler: in Azure the app settings are the environment. */
-export const createBatch = createBatchHandler(process.env);
-
 app.http("createBatch", {
   methods: [...triggers.createBatch.methods],
   route: triggers.createBatch.route,
   authLevel: triggers.createBatch.authLevel,
-  handler: createBatch,
+  // In Azure the app settings are the environment.
+  handler: createBatchHandler(process.env),
 });

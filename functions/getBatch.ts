@@ -20,12 +20,10 @@ export const getBatchHandler = (appSettings: AppSettings): HttpInitHandler =>
     }
   };
 
-/** The registered handler: in Azure the app settings are the environment. */
-export const getBatch = getBatchHandler(process.env);
-
 app.http("getBatch", {
   methods: [...triggers.getBatch.methods],
   route: triggers.getBatch.route,
   authLevel: triggers.getBatch.authLevel,
-  handler: getBatch,
+  // In Azure the app settings are the environment.
+  handler: getBatchHandler(process.env),
 });

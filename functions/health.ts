@@ -24,9 +24,6 @@ export const healthHandler = (appSettings: AppSettings): HttpInitHandler =>
     };
   };
 
-/** The registered handler: in Azure the app settings are the environment. */
-export const health = healthHandler(process.env);
-
 // Monitoring starts with the app, so the first probe already covers the time before it.
 eventLoopDelay();
 
@@ -34,5 +31,6 @@ app.http("health", {
   methods: [...triggers.health.methods],
   route: triggers.health.route,
   authLevel: triggers.health.authLevel,
-  handler: health,
+  // In Azure the app settings are the environment.
+  handler: healthHandler(process.env),
 });

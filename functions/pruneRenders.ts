@@ -26,10 +26,8 @@ export const pruneRendersHandler = (appSettings: AppSettings): TimerHandler =>
     );
   };
 
-/** The registered handler: in Azure the app settings are the environment. */
-export const pruneRenders = pruneRendersHandler(process.env);
-
 app.timer("pruneRenders", {
   schedule: triggers.pruneRenders.schedule,
-  handler: pruneRenders,
+  // In Azure the app settings are the environment.
+  handler: pruneRendersHandler(process.env),
 });

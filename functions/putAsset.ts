@@ -33,12 +33,10 @@ export const putAssetHandler = (appSettings: AppSettings): HttpInitHandler =>
     }
   };
 
-/** The registered handler: in Azure the app settings are the environment. */
-export const putAsset = putAssetHandler(process.env);
-
 app.http("putAsset", {
   methods: [...triggers.putAsset.methods],
   route: triggers.putAsset.route,
   authLevel: triggers.putAsset.authLevel,
-  handler: putAsset,
+  // In Azure the app settings are the environment.
+  handler: putAssetHandler(process.env),
 });

@@ -47,9 +47,6 @@ export const renderBatchHandler = (appSettings: AppSettings): QueueHandler =>
     }
   };
 
-/** The registered handler: in Azure the app settings are the environment. */
-export const renderBatch = renderBatchHandler(process.env);
-
 const { queueName, connection, dataType } = triggers.renderBatch;
 // `dataType` is not among the typed queue options of @azure/functions v4; the trigger object is
 // passed to the host field by field, so adding it there asks the host for the message's bytes.
@@ -57,5 +54,6 @@ app.storageQueue("renderBatch", {
   queueName,
   connection,
   trigger: { ...trigger.storageQueue({ queueName, connection }), dataType },
-  handler: renderBatch,
+  // In Azure the app settings are the environment.
+  handler: renderBatchHandler(process.env),
 });

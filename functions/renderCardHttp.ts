@@ -66,12 +66,10 @@ export const renderCardHttpHandler = (appSettings: AppSettings): HttpInitHandler
     }
   };
 
-/** The registered handler: in Azure the app settings are the environment. */
-export const renderCardHttp = renderCardHttpHandler(process.env);
-
 app.http("renderCardHttp", {
   methods: [...triggers.renderCardHttp.methods],
   route: triggers.renderCardHttp.route,
   authLevel: triggers.renderCardHttp.authLevel,
-  handler: renderCardHttp,
+  // In Azure the app settings are the environment.
+  handler: renderCardHttpHandler(process.env),
 });
