@@ -2,7 +2,7 @@
 import { smokeExitCode } from "../exitCodes";
 import { note, printJson } from "../output";
 import { type CheckName, type SmokeCheck, smokeChecks, type SmokeState } from "./smokeChecks";
-import type { CheckOutcome } from "./smokeHttp";
+import { AnswerTooLargeError, type CheckOutcome } from "./smokeHttp";
 import { resolveSmokeTarget, type SmokeFlags, type SmokeTarget } from "./smokeTarget";
 
 export interface CheckResult {
@@ -55,6 +55,13 @@ async function runCheck(check: SmokeCheck, state: SmokeState): Promise<CheckOutc
   } catch (error) {
     // The bound ran out while the check was between steps: the timeout's outcome stands.
     if (controller.signal.aborted) return timedOut;
+    if (error instanceof AnswerTooLargeError) {
+      return {
+        status: "failed",
+        detail: error.message,
+        fix: "check that the URL is the cardpress API",
+      };
+    }
     throw error;
   } finally {
     clearTimeout(timer);

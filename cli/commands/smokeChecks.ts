@@ -6,6 +6,7 @@ import { names, pipeline } from "../../settings";
 import { sleep } from "../../support";
 import {
   apiFailure,
+  answerBytes,
   callApi,
   checkUrlFix,
   type CheckOutcome,
@@ -117,7 +118,7 @@ async function checkRender({ state, signal }: CheckRun): Promise<CheckOutcome> {
   });
   if ("noAnswer" in answer || answer.response.status !== 200)
     return apiFailure(state.target, answer);
-  const bytes = new Uint8Array(await answer.response.arrayBuffer());
+  const bytes = await answerBytes(answer.response);
   const type = answer.response.headers.get("content-type");
   const wrong =
     type === "image/png"
@@ -253,7 +254,7 @@ async function fetchAndDecode(item: BatchItem, signal: AbortSignal): Promise<str
     return `${item.id}: its SAS URL answered HTTP ${response.status} ${response.headers.get("x-ms-error-code") ?? response.statusText}`;
   }
   const expected: ExpectedImage = { format, ...smokeSize };
-  const wrong = await decodeMismatch(new Uint8Array(await response.arrayBuffer()), expected);
+  const wrong = await decodeMismatch(await answerBytes(response), expected);
   return wrong ? `${item.id}: ${wrong}` : undefined;
 }
 

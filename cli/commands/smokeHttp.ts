@@ -2,6 +2,7 @@
 import sharp from "sharp";
 import { z } from "zod";
 import { parseJsonDocument } from "../../support";
+import { UserError } from "../errors";
 import type { SmokeTarget } from "./smokeTarget";
 
 /** How one check ended; a failure says what to do. */
@@ -66,13 +67,52 @@ export async function callApi(
   }
 }
 
+/** Largest answer smoke reads: what it asks cardpress for is far smaller (a 320×168 image, a short JSON document). */
+export const maxAnswerBytes = 4 * 1024 * 1024;
+
+/** An answer larger than any cardpress answer smoke asks for: the check fails, nothing more is read. */
+export class AnswerTooLargeError extends UserError {
+  override name = "AnswerTooLargeError";
+}
+
+/** The answer's body, read no further than `maxAnswerBytes`: a wrong URL may serve anything, of any size. */
+export async function answerBytes(response: Response): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new AnswerTooLargeError(
+      `the answer of ${response.url || "the API"} is over ${maxAnswerBytes} bytes, more than any cardpress answer`,
+    );
+  if (Number(response.headers.get("content-length")) > maxAnswerBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    total += value.byteLength;
+    if (total > maxAnswerBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+}
+
+/** The answer's body as text, bounded as `answerBytes`. */
+export async function answerText(response: Response): Promise<string> {
+  return new TextDecoder().decode(await answerBytes(response));
+}
+
 const errorBodySchema = z.looseObject({
   error: z.looseObject({ code: z.string().optional(), message: z.string() }),
 });
 
 /** `HTTP 404 not_found: no function answers /api/x`, from cardpress's JSON error body when there is one. */
 export async function describeAnswer(response: Response): Promise<string> {
-  const text = await response.text().catch(() => "");
+  const text = await answerText(response).catch(() => "");
   let reason = response.statusText;
   try {
     const { error } = parseJsonDocument(text, errorBodySchema, "error answer");
@@ -140,7 +180,7 @@ export async function readAnswer<T>(
   schema: z.ZodType<T>,
 ): Promise<T | ApiFailure> {
   try {
-    return parseJsonDocument(await response.text(), schema, `the answer of ${url}`);
+    return parseJsonDocument(await answerText(response), schema, `the answer of ${url}`);
   } catch (error) {
     return {
       status: "failed",

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { z } from "zod";
 import { parseJsonDocument } from "../../support";
-import type { CheckOutcome } from "./smokeHttp";
+import { answerText, type CheckOutcome } from "./smokeHttp";
 
 /** Azure Resource Manager, as `az account get-access-token` signs for by default. */
 export const armEndpoint = "https://management.azure.com";
@@ -141,7 +141,7 @@ export async function checkTimersViaArm(
       fix: "check this machine's network access to management.azure.com and run cardpress smoke again",
     };
   }
-  const body = await response.text();
+  const body = await answerText(response);
   if (!response.ok) return armRefusal(response.status, site, access, body);
   let listing: z.infer<typeof functionListingSchema>;
   try {

@@ -120,6 +120,35 @@ test("a wrong --api-url fails health with what to do; the API checks are skipped
   );
 });
 
+test("an answer larger than any cardpress answer fails the check after reading at most 4 MiB", async () => {
+  let sent = 0;
+  // A health answer streamed without a length, far larger than the bound.
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { "Content-Type": "application/json" });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const write = () => {
+      while (sent < 64 * 1024 * 1024) {
+        sent += chunk.length;
+        if (!response.write(chunk)) return void response.once("drain", write);
+      }
+      response.end();
+    };
+    response.on("close", () => undefined);
+    write();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const run = await runCli(["smoke", "--api-url", `http://127.0.0.1:${port}/api`], shell);
+    expect(run.exitCode).toBe(exitCodes.itemsFailed);
+    expect(run.stdout).toMatch(/^✖ health .*is over 4194304 bytes, more than any cardpress answer/);
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 /**
  * The local stack behind a proxy that checks function keys as Azure's front end does (the local
  * host checks none, as `func start`): 401 with no body for a wrong key, health anonymous.
