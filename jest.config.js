@@ -6,7 +6,15 @@ module.exports = {
   testEnvironment: "<rootDir>/tests/support/quietEnvironment.ts",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }],
+    // yoga-layout ships ES modules only; Node ≥ 20.19 require()s them, Jest's own loader does not.
+    "/node_modules/yoga-layout/.+\\.js$": [
+      "@swc/jest",
+      { jsc: { target: "es2022" }, module: { type: "commonjs" } },
+    ],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!yoga-layout/)"],
   // Every skipped test is listed at the end with its reason.
   reporters: ["default", "<rootDir>/tests/support/skippedTestsReporter.js"],
   // Above tests/support/eventually.ts's default wait (45 s), so a wait that runs out says what it waited for.

@@ -22,6 +22,26 @@ export const limits = {
   maxAssetBytes: 10 * 1024 * 1024,
   maxAssetPixels: 25_000_000,
   maxGradientStops: 8,
+  /** Template documents (renderer/template/schema.ts): every part of a template is bounded. */
+  template: {
+    /** Encoded size of one template document. */
+    maxDocumentBytes: 256 * 1024,
+    maxNodes: 200,
+    maxDepth: 16,
+    maxParams: 40,
+    maxParamNameLength: 40,
+    /** Characters of one param's value (a text param's maxLength may be lower, never higher). */
+    maxParamLength: 1000,
+    /** Characters of a text node's literal text, before placeholders are filled. */
+    maxLiteralText: 1000,
+    maxTextNodes: 40,
+    maxImageNodes: 16,
+    maxLines: 12,
+    maxFonts: 8,
+    /** Encoded size of one brand font file; CJK brand fonts run to 10–20 MB. */
+    maxFontBytes: 24 * 1024 * 1024,
+    maxNameLength: 128,
+  },
   /**
    * Largest estimated render time of one card, in ms of one reference core (renderer/spec/cost.ts):
    * far inside a synchronous request, and a chunk holds at least 15 of the worst cards; what fits

@@ -2,12 +2,12 @@
 import { encodePixels, contentTypes, extensions } from "./encode";
 import { getEngine } from "./engine/select";
 import type { CanvasEngine } from "./engine/types";
-import { AssetError } from "./errors";
+import { AssetError, RenderError } from "./errors";
 import { FontLoader } from "./fonts/loader";
 import { gradientCacheOf } from "./paint/gradientCache";
 import { DecodedImageCache, type DrawnBox } from "./paint/images";
 import { backgroundHasAlpha, resolveTheme } from "./spec/resolveTheme";
-import type { CardSpec, ImageFormat } from "./spec/schema";
+import { isBuiltinTemplate, type CardSpec, type ImageFormat } from "./spec/schema";
 import { sizePresets } from "./spec/sizes";
 import { fontRegistrationText, getTemplate } from "./templates";
 import type { ImageBox, Scene } from "./templates/types";
@@ -113,6 +113,11 @@ export async function drawCard(
   engine: CanvasEngine = getEngine(),
 ): Promise<DrawnCard> {
   const state = stateOf(engine);
+  if (!isBuiltinTemplate(spec.template)) {
+    throw new RenderError(
+      `template "${spec.template}" is not a built-in; the template engine is not wired yet`,
+    );
+  }
   const template = getTemplate(spec.template);
   const { width, height } = logicalSize(spec);
   const unit = Math.min(width / 1200, height / 630);

@@ -5,9 +5,15 @@ import { primaryFontNames } from "../fonts/catalog";
 import { colorExpectation, colorSuggestion, parseColor } from "./colors";
 import { sizePresetNames, sizePresets } from "./sizes";
 import { themePresetNames } from "./themes";
+import { paramName, templateGradient, templateNamePattern } from "../template/schema";
 
+/** The built-in templates (renderer/builtins/): a card names one, or a template of its own. */
 export const templateNames = ["classic", "minimal", "split", "photo", "bold"] as const;
 export type TemplateName = (typeof templateNames)[number];
+
+export function isBuiltinTemplate(name: string): name is TemplateName {
+  return (templateNames as readonly string[]).includes(name);
+}
 
 export const formatNames = ["png", "jpeg", "webp", "avif"] as const;
 export type ImageFormat = (typeof formatNames)[number];
@@ -133,9 +139,52 @@ const textFieldSchemas = {
 export type TextField = keyof typeof textFieldSchemas;
 export const textFieldNames = Object.keys(textFieldSchemas) as TextField[];
 
+/** A local template file, relative to the card or batch file: `./templates/quote.json`. */
+export const localTemplatePattern = /^\.\.?\/(?!.*\/\/)[^\0]*\.json$/;
+
+/**
+ * What a card's `template` names: a built-in (`classic`), a stored template (`brand/quote`), or
+ * locally a template file (`./templates/quote.json`; the CLI resolves it before anything is queued).
+ */
+const templateReference = z
+  .string()
+  .max(limits.template.maxNameLength + 128)
+  .refine(
+    (value) =>
+      isBuiltinTemplate(value) ||
+      templateNamePattern.test(value) ||
+      localTemplatePattern.test(value),
+    {
+      error: (issue) =>
+        `expected a built-in template (${templateNames.join(", ")}), a template name such as "brand/quote", or a local file such as "./templates/quote.json", received ${describeReceived(issue.input)}`,
+    },
+  );
+
+/** A card's values for its template's params: text, asset names, colours (or a gradient). */
+const templateParams = z
+  .record(paramName, z.union([z.string().max(limits.template.maxParamLength), templateGradient]))
+  .refine((record) => Object.keys(record).length <= limits.template.maxParams, {
+    error: (issue) =>
+      `expected at most ${limits.template.maxParams} params, received ${Object.keys(issue.input as object).length}`,
+  });
+
+export type TemplateParams = z.output<typeof templateParams>;
+
 const cardFields = {
   id: cardId.optional().describe("names the output file / blob"),
-  template: z.enum(templateNames).default("classic"),
+  template: templateReference
+    .default("classic")
+    .describe(
+      `a built-in (${templateNames.join(", ")}), a stored template ("brand/quote") or a local file ("./templates/quote.json")`,
+    ),
+  params: templateParams.optional().describe("values for the template's params"),
+  templateVersion: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, {
+      error: "expected a template's SHA-256 content hash (64 hex digits)",
+    })
+    .optional()
+    .describe("the template version (content hash) this card renders with; set when queued"),
   size: size.default("og").describe(`preset (${sizePresetNames.join(", ")}) or {width, height}`),
   scale: z.number().min(limits.minScale).max(limits.maxScale).default(1).describe("pixel density"),
   format: z
