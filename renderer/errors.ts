@@ -29,6 +29,23 @@ export class SpecValidationError extends RenderError {
   }
 }
 
+/** A template document does not validate; `issues` lists every problem with its JSON path (`root.children[2].font.size`). */
+export class TemplateValidationError extends RenderError {
+  override name = "TemplateValidationError";
+  constructor(
+    readonly issues: SpecIssue[],
+    /** Where the template came from: a file name, a stored name, or "template". */
+    readonly source = "template",
+  ) {
+    super(
+      `invalid template${source === "template" ? "" : ` ${source}`}: ${issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path || "(root)"}: ${issue.message}`)
+        .join("; ")}${issues.length > 5 ? `; and ${issues.length - 5} more` : ""}`,
+    );
+  }
+}
+
 /** An image given to the renderer (logo, background) is missing, too large or not an image. */
 export class AssetError extends RenderError {
   override name = "AssetError";
@@ -41,11 +58,26 @@ export class AssetError extends RenderError {
   }
 }
 
+/**
+ * A font file is not one cardpress can draw with: not a font, truncated, too large, or a font
+ * whose tables contradict themselves. A brand font's error names its `fonts[i].src`.
+ */
+export class FontFileError extends RenderError {
+  override name = "FontFileError";
+}
+
 /** The requested canvas engine cannot be loaded on this machine. */
 export class EngineUnavailableError extends RenderError {
   override name = "EngineUnavailableError";
 }
 
-export function isPermanentRenderError(error: unknown): error is SpecValidationError | AssetError {
-  return error instanceof SpecValidationError || error instanceof AssetError;
+export function isPermanentRenderError(
+  error: unknown,
+): error is SpecValidationError | TemplateValidationError | AssetError | FontFileError {
+  return (
+    error instanceof SpecValidationError ||
+    error instanceof TemplateValidationError ||
+    error instanceof AssetError ||
+    error instanceof FontFileError
+  );
 }

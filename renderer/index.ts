@@ -34,5 +34,29 @@ export { acceptedAssetFormats, type AssetFormat, checkAssetImage } from "./paint
 export { describeMs, effectiveQuality, estimateRenderMs, outputSize } from "./spec/cost";
 export { JsonSyntaxError, parseJsonText } from "./spec/jsonText";
 export { assetName, cardId } from "./spec/schema";
-export { sizePresets } from "./spec/sizes";
+export {
+  sizePresets,
+  cardDimensions,
+  dimensionsOf,
+  withTemplateSize,
+  type CardSize,
+} from "./spec/sizes";
+export { type FontsFor, type FontChoice, layoutEngine } from "./template";
 export { formatPath } from "./spec/validate";
+// Templates as jobs/ stores them (H5): the document schema, names and the card's reference rules.
+export {
+  templateDocumentSchema,
+  templateNamePattern,
+  type TemplateDocument,
+} from "./template/schema";
+export { isBuiltinTemplate, localTemplatePattern } from "./spec/schema";
+export { canonicalJson, templateHash } from "./template/hash";
+export type { ParsedTemplate } from "./template/types";
+export { FontFileError } from "./errors";
+export { checkFontFile, fontFormatOf, type FontFormat } from "./fonts/brandFontFile";
+export { BrandFontBudgetError } from "./fonts/brandFontRegistry";
+// Template validation (H3): parse and check a template, a card's params against it, the cost model.
+export { parseTemplate } from "./template/validate";
+export { TemplateValidationError } from "./errors";
+export { checkCardParams, assertCardParams, paramValueProblem } from "./template/cardParams";
+export { estimateTemplateContentMs, type TemplateContentCost } from "./spec/cost";

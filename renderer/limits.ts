@@ -57,5 +57,12 @@ export const limits = {
   cacheBudgets: {
     decodedImageBytes: 64 * 1024 * 1024,
     gradientBytes: 32 * 1024 * 1024,
+    /**
+     * Brand font files registered with the engine, in encoded bytes (natively ~2× for WOFF2,
+     * decoded, plus glyph caches). Registration lasts the life of the process (Skia frees no
+     * memory on removal: measured); past this, a card needing a new file fails with
+     * BrandFontBudgetError, not permanent (renderer/fonts/brandFontRegistry.ts).
+     */
+    brandFontBytes: 64 * 1024 * 1024,
   },
 } as const;

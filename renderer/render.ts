@@ -3,14 +3,24 @@ import { encodePixels, contentTypes, extensions } from "./encode";
 import { getEngine } from "./engine/select";
 import type { CanvasEngine } from "./engine/types";
 import { AssetError, RenderError } from "./errors";
+import { registerBrandFonts, withBrandFamilies } from "./fonts/brandFonts";
 import { FontLoader } from "./fonts/loader";
 import { gradientCacheOf } from "./paint/gradientCache";
-import { DecodedImageCache, type DrawnBox } from "./paint/images";
-import { backgroundHasAlpha, resolveTheme } from "./spec/resolveTheme";
-import { isBuiltinTemplate, type CardSpec, type ImageFormat } from "./spec/schema";
-import { sizePresets } from "./spec/sizes";
-import { fontRegistrationText, getTemplate } from "./templates";
-import type { ImageBox, Scene } from "./templates/types";
+import { DecodedImageCache } from "./paint/images";
+import {
+  isBuiltinTemplate,
+  type CardSpec,
+  type ImageFormat,
+  type TemplateName,
+} from "./spec/schema";
+import { cardDimensions } from "./spec/sizes";
+import {
+  drawTemplateCard,
+  shippedFontsFor,
+  templateAssetNames,
+  type ParsedTemplate,
+} from "./template";
+import { builtinAssetField, builtinTemplate } from "./builtins";
 
 /** Image bytes by asset name, as loaded by the caller (the renderer reads no files or URLs of its own). */
 export type AssetBytes = ReadonlyMap<string, Uint8Array>;
@@ -29,22 +39,35 @@ export interface RenderedCard {
   warnings: string[];
 }
 
-/** The asset names a spec refers to: what the caller must load before rendering. */
-export function assetNamesOf(spec: CardSpec): string[] {
-  return [spec.logo, spec.background].filter((name): name is string => typeof name === "string");
+/**
+ * The asset names a spec refers to: what the caller must load before rendering. With its
+ * template: also the template's image params' values (the card's, else their defaults), its
+ * literal image sources and its brand font files.
+ */
+export function assetNamesOf(spec: CardSpec, template?: ParsedTemplate): string[] {
+  const names = [spec.logo, spec.background].filter(
+    (name): name is string => typeof name === "string",
+  );
+  if (template) names.push(...templateAssetNames(template.document, spec.params));
+  return [...new Set(names)];
 }
 
-export function logicalSize(spec: CardSpec): { width: number; height: number } {
-  return typeof spec.size === "string" ? sizePresets[spec.size] : spec.size;
+/** The card's logical size: its own, else its template's (built-ins: og). */
+export function logicalSize(
+  spec: CardSpec,
+  template?: ParsedTemplate,
+): { width: number; height: number } {
+  return cardDimensions(spec, template?.document.size);
 }
 
-interface EngineState {
+export interface EngineState {
   fonts: FontLoader;
   images: DecodedImageCache;
 }
 const engineStates = new WeakMap<CanvasEngine, EngineState>();
 
-function stateOf(engine: CanvasEngine): EngineState {
+/** The font loader and decoded-image cache kept for `engine` (tests lay cards out with them). */
+export function stateOf(engine: CanvasEngine): EngineState {
   let state = engineStates.get(engine);
   if (!state) {
     state = { fonts: new FontLoader(engine), images: new DecodedImageCache(engine) };
@@ -68,31 +91,19 @@ export function cacheUsage(engine: CanvasEngine = getEngine()): {
 }
 
 /**
- * A template box in device pixels, rounded up. An image the template does not draw is still
- * decoded (a broken asset fails the card as before), at one pixel.
+ * Checks a card's image that its built-in does not draw (a background on classic), as every
+ * built-in did before they became templates: a missing or broken asset fails the card. Decoded at
+ * one pixel (and kept: a batch's shared asset is checked once).
  */
-function deviceBox(box: ImageBox | undefined, scale: number): DrawnBox {
-  if (!box) return { width: 1, height: 1, fit: "contain" };
-  return {
-    width: Math.max(1, Math.ceil(box.width * scale - 1e-9)),
-    height: Math.max(1, Math.ceil(box.height * scale - 1e-9)),
-    fit: box.fit,
-  };
-}
-
-async function loadImage(
+async function checkUndrawnImage(
   state: EngineState,
-  field: "logo" | "background",
-  name: string | undefined,
+  field: string,
+  name: string,
   assets: AssetBytes,
-  box: ImageBox | undefined,
-  scale: number,
-) {
-  if (name === undefined) return undefined;
+): Promise<void> {
   const bytes = assets.get(name);
   if (!bytes) throw new AssetError(field, name, "was not provided (no asset with that name)");
-  const image = await state.images.get(field, name, bytes, deviceBox(box, scale));
-  return box ? image : undefined;
+  await state.images.get(field, name, bytes, { width: 1, height: 1, fit: "contain" });
 }
 
 /** A drawn, not yet encoded, card. */
@@ -106,59 +117,62 @@ export interface DrawnCard {
   hasAlpha: boolean;
 }
 
-/** Draws one card into raw pixels: what renderCard encodes (tests inspect it without encoding). */
+/**
+ * Draws one card into raw pixels: what renderCard encodes (tests inspect it without encoding).
+ * A card whose template is not a built-in is drawn by the template engine with `template`, which
+ * the caller loaded (the renderer reads no files): without it, a RenderError naming the template.
+ */
 export async function drawCard(
   spec: CardSpec,
   assets: AssetBytes = new Map(),
   engine: CanvasEngine = getEngine(),
+  parsedTemplate?: ParsedTemplate,
 ): Promise<DrawnCard> {
-  const state = stateOf(engine);
+  if (parsedTemplate) return drawTemplated(spec, parsedTemplate, assets, engine);
   if (!isBuiltinTemplate(spec.template)) {
     throw new RenderError(
-      `template "${spec.template}" is not a built-in; the template engine is not wired yet`,
+      `template "${spec.template}" is not a built-in and was not given to the renderer; load it (by name, or by its pinned templateVersion) and pass it to renderCard`,
     );
   }
-  const template = getTemplate(spec.template);
-  const { width, height } = logicalSize(spec);
-  const unit = Math.min(width / 1200, height / 630);
-  // Images are decoded no larger than the template draws them: a 5000² logo drawn 48 px high
-  // is kept as a 48 px one, not as 95 MiB of pixels.
-  const boxes = template.imageBoxes({ width, height, unit, spec });
-  const [logo, background] = await Promise.all([
-    loadImage(state, "logo", spec.logo, assets, boxes.logo, spec.scale),
-    loadImage(state, "background", spec.background, assets, boxes.background, spec.scale),
-  ]);
-  const drawStart = performance.now();
-  const outputWidth = Math.round(width * spec.scale);
-  const outputHeight = Math.round(height * spec.scale);
-  const { canvas, context } = engine.createCanvas(outputWidth, outputHeight);
-  context.scale(outputWidth / width, outputHeight / height);
-  const theme = resolveTheme(spec, { preset: template.defaultPreset, font: template.defaultFont });
-  const scene: Scene = {
-    engine,
-    context,
-    fonts: state.fonts,
-    width,
-    height,
-    scale: spec.scale,
-    unit,
-    spec,
-    theme,
-    images: { logo, background },
-    warnings: [],
-  };
-  // Every font the card needs is registered before anything is measured (FontLoader.register).
-  state.fonts.ensure(fontRegistrationText(spec), theme.font);
-  template.draw(scene);
-  const pixels = engine.pixels(canvas);
-  return {
-    pixels,
-    width: outputWidth,
-    height: outputHeight,
-    drawMs: performance.now() - drawStart,
-    warnings: scene.warnings,
-    hasAlpha: backgroundHasAlpha(theme.background),
-  };
+  return drawBuiltin({ ...spec, template: spec.template }, assets, engine);
+}
+
+/** Any card through the template engine, with its template's brand fonts registered first. */
+async function drawTemplated(
+  spec: CardSpec,
+  parsedTemplate: ParsedTemplate,
+  assets: AssetBytes,
+  engine: CanvasEngine,
+): Promise<DrawnCard> {
+  const state = stateOf(engine);
+  // Brand fonts are checked and registered before layout: a bad file fails the card here.
+  const brand = registerBrandFonts(engine, parsedTemplate.document.fonts, assets);
+  const fontsFor = withBrandFamilies(brand, shippedFontsFor);
+  return drawTemplateCard(spec, parsedTemplate, { engine, ...state, assets, fontsFor });
+}
+
+/**
+ * A built-in is a template document (renderer/builtins/) drawn by the same engine, with the card's
+ * fields as its params. Asset errors name the card's field (`background`), not the param.
+ */
+async function drawBuiltin(
+  spec: CardSpec & { template: TemplateName },
+  assets: AssetBytes,
+  engine: CanvasEngine,
+): Promise<DrawnCard> {
+  const builtin = builtinTemplate(spec);
+  const state = stateOf(engine);
+  await Promise.all(
+    builtin.undrawn.map(({ field, name }) => checkUndrawnImage(state, field, name, assets)),
+  );
+  try {
+    return await drawTemplated(builtin.spec, builtin.template, assets, engine);
+  } catch (error) {
+    const field = error instanceof AssetError ? builtinAssetField(error.field) : undefined;
+    if (!(error instanceof AssetError) || field === error.field || field === undefined) throw error;
+    const reason = error.message.slice(`${error.field} "${error.asset}": `.length);
+    throw new AssetError(field, error.asset, reason);
+  }
 }
 
 /**
@@ -169,8 +183,9 @@ export async function renderCard(
   spec: CardSpec,
   assets: AssetBytes = new Map(),
   engine: CanvasEngine = getEngine(),
+  template?: ParsedTemplate,
 ): Promise<RenderedCard> {
-  const drawn = await drawCard(spec, assets, engine);
+  const drawn = await drawCard(spec, assets, engine, template);
   const { pixels, width: outputWidth, height: outputHeight, drawMs } = drawn;
   const encodeStart = performance.now();
   const bytes = await encodePixels(pixels, outputWidth, outputHeight, {

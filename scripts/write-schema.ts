@@ -1,9 +1,16 @@
-// Writes schema/card.schema.json from the zod schema (a test checks the committed file is current).
+// Writes schema/card.schema.json and schema/template.schema.json from the zod schemas (a test checks the committed files are current).
 import fs from "node:fs";
 import path from "node:path";
 import { cardJsonSchemaText } from "../renderer/spec/jsonSchema";
+import { templateJsonSchemaText } from "../renderer/template/jsonSchema";
 
-const file = path.join(__dirname, "..", "schema", "card.schema.json");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file, cardJsonSchemaText());
-console.log(`wrote ${path.relative(process.cwd(), file)}`);
+const folder = path.join(__dirname, "..", "schema");
+fs.mkdirSync(folder, { recursive: true });
+for (const [name, text] of [
+  ["card.schema.json", cardJsonSchemaText()],
+  ["template.schema.json", templateJsonSchemaText()],
+] as const) {
+  const file = path.join(folder, name);
+  fs.writeFileSync(file, text);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}

@@ -34,6 +34,11 @@ export function createNapiEngine(): CanvasEngine {
         throw new Error(`could not register font ${path} as ${family}`);
       }
     },
+    registerFontBytes(bytes, family) {
+      // Never removed: GlobalFonts.remove un-names a font but keeps its memory (measured).
+      const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return GlobalFonts.register(data, family) !== null;
+    },
     pixels(canvas) {
       // getImageData is ~10× faster than canvas.data() here (0.6 ms against 5–10 ms for 1200×630).
       const napiCanvas = asNapiCanvas(canvas);

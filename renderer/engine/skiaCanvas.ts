@@ -53,6 +53,12 @@ export function createSkiaCanvasEngine(skia: SkiaCanvasModule = loadSkiaCanvas()
     registerFont(path, family) {
       skia.FontLibrary.use(family, [path]);
     },
+    registerFontBytes() {
+      // skia-canvas's FontLibrary.use reads font files only, and the renderer writes no files.
+      throw new EngineUnavailableError(
+        "brand fonts need the napi engine (@napi-rs/canvas): skia-canvas registers fonts from files only; unset CARDPRESS_ENGINE",
+      );
+    },
     pixels(canvas) {
       const context = contexts.get(canvas);
       if (!context) throw new TypeError("canvas was not created by the skia-canvas engine");

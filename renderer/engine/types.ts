@@ -28,6 +28,8 @@ export interface DrawingContext {
   textBaseline: "top" | "hanging" | "middle" | "alphabetic" | "ideographic" | "bottom";
   direction: "ltr" | "rtl" | "inherit";
   globalAlpha: number;
+  /** CSS font-variation-settings (`"wght" 700`): picks a variable font's instance. */
+  fontVariationSettings?: string;
   imageSmoothingEnabled: boolean;
   imageSmoothingQuality: "low" | "medium" | "high";
   save(): void;
@@ -69,6 +71,11 @@ export interface CanvasEngine {
     target: ImageRect,
   ): void;
   registerFont(path: string, family: string): void;
+  /**
+   * Registers a font from its bytes (TTF, OTF, WOFF or WOFF2) under `family`, for the life of the
+   * process. False when the engine rejects the bytes.
+   */
+  registerFontBytes(bytes: Uint8Array, family: string): boolean;
   /** Raw RGBA pixels (straight, not premultiplied, alpha) of the whole canvas. */
   pixels(canvas: EngineCanvas): Uint8Array;
 }

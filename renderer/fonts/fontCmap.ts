@@ -1,13 +1,10 @@
 // Reads which code points a font file (WOFF2, WOFF, TTF or OTF) really maps to a glyph, with fontkit.
 import fs from "node:fs";
 import type * as Fontkit from "fontkit";
-import { RenderError } from "../errors";
+import { FontFileError } from "../errors";
 import { rangesOfCodePoints, type CodePointRanges } from "./codePointRanges";
 
-/** A font file that fontkit cannot read, or a collection where a single font was expected. */
-export class FontFileError extends RenderError {
-  override name = "FontFileError";
-}
+export { FontFileError };
 
 let fontkitModule: typeof Fontkit | undefined;
 
@@ -40,7 +37,7 @@ export function openFont(bytes: Buffer, file = "font"): Fontkit.Font {
 }
 
 /** The code points a font maps to a glyph other than .notdef (glyph 0), from its cmap. */
-function fontCodePoints(font: Fontkit.Font): CodePointRanges {
+export function fontCodePoints(font: Fontkit.Font): CodePointRanges {
   return rangesOfCodePoints(
     font.characterSet.filter((codePoint) => font.glyphForCodePoint(codePoint).id !== 0),
   );

@@ -1,5 +1,6 @@
 // Registers only the font subset files a text needs, chosen by the exact code points each file maps.
 import type { CanvasEngine } from "../engine/types";
+import type { BrandFace } from "./brandFonts";
 import { rangesCover } from "./codePointRanges";
 import { fontStack, primaryFonts, type PrimaryFontName } from "./catalog";
 import {
@@ -109,9 +110,10 @@ export class FontLoader {
 
   /**
    * The files that draw every character of `text` with the stack of `primary`, registered (in every
-   * weight) before they are named; and the characters no shipped font maps. Linear in the text.
+   * weight) before they are named; and the characters no shipped font maps. Characters a brand
+   * face maps are its own (outside emoji sequences). Linear in the text.
    */
-  private resolve(text: string, primary: PrimaryFontName): Resolved {
+  private resolve(text: string, primary: PrimaryFontName, brand?: BrandFace): Resolved {
     const coverages = new Set<Coverage>();
     const missing: string[] = [];
     const use = (coverage: Coverage) => {
@@ -128,6 +130,7 @@ export class FontLoader {
     for (const character of new Set(rest)) {
       const codePoint = character.codePointAt(0) ?? 0;
       if (codePoint < 0x20 || isJoinerOrSelector(codePoint)) continue;
+      if (brand?.maps(codePoint)) continue;
       const coverage = this.coverageOf(primary, [codePoint]);
       if (coverage) use(coverage);
       else if (!/\s/u.test(character)) missing.push(character);
@@ -137,10 +140,11 @@ export class FontLoader {
 
   /**
    * Makes sure every character of `text` can be drawn, in every weight, with the stack of
-   * `primary`. Returns the characters no shipped font maps (they would render as boxes).
+   * `primary` (after `brand`, when given). Returns the characters no font maps (they would
+   * render as boxes).
    */
-  ensure(text: string, primary: PrimaryFontName): string[] {
-    return this.resolve(text, primary).missing;
+  ensure(text: string, primary: PrimaryFontName, brand?: BrandFace): string[] {
+    return this.resolve(text, primary, brand).missing;
   }
 
   /**
@@ -167,6 +171,8 @@ export class FontLoader {
    * every measure and draw grows with the number of families named). The primary font's file for
    * the space always leads: characters no font maps draw as its missing-glyph box. With
    * `emojiFirst`, the colour emoji fonts lead (for emoji sequences whose base the primary maps).
+   * A brand face leads the list (after the emoji fonts with `emojiFirst`): the stack's files are
+   * named only for the characters it lacks.
    */
   fontString(
     primary: PrimaryFontName,
@@ -174,6 +180,7 @@ export class FontLoader {
     sizePx: number,
     text: string,
     emojiFirst = false,
+    brand?: BrandFace,
   ): string {
     const stack = fontStack(primary);
     const rank = (coverage: Coverage) => {
@@ -181,11 +188,15 @@ export class FontLoader {
       const emoji = coverage.index.entry.colorEmoji ? 0 : 1;
       return (emojiFirst ? emoji * stack.length : 0) + position;
     };
-    const { coverages } = this.resolve(` ${text}`, primary);
-    const names = [...coverages]
+    const { coverages } = this.resolve(brand ? text : ` ${text}`, primary, brand);
+    const sorted = [...coverages]
       .filter((coverage) => this.drawable.has(coverage.alias))
-      .sort((a, b) => rank(a) - rank(b) || a.order - b.order)
-      .map((coverage) => `"${coverage.alias}"`);
+      .sort((a, b) => rank(a) - rank(b) || a.order - b.order);
+    const names = sorted.map((coverage) => `"${coverage.alias}"`);
+    if (brand) {
+      const emojiLead = emojiFirst ? sorted.filter((c) => c.index.entry.colorEmoji).length : 0;
+      names.splice(emojiLead, 0, `"${brand.alias}"`);
+    }
     if (!names.length) names.push(`"${primaryFonts[primary].family}"`);
     return `${weight} ${sizePx}px ${names.join(", ")}`;
   }

@@ -1,6 +1,6 @@
 // Decoding caller-supplied images (logo, background) with their size bounded before any pixel is decoded.
 import { createHash } from "node:crypto";
-import sharp, { type Metadata, type OutputInfo } from "sharp";
+import sharp, { type Metadata, type OutputInfo, type Sharp } from "sharp";
 import type { CanvasEngine, DrawableImage } from "../engine/types";
 import { AssetError } from "../errors";
 import { limits } from "../limits";
@@ -37,6 +37,40 @@ export interface DrawnBox {
   width: number;
   height: number;
   fit: "contain" | "cover";
+  /**
+   * Cover only: the point of the image (0–1) kept in view, centred where the edges allow
+   * (template image nodes' `focus`); the default is the centre.
+   */
+  focus?: { x: number; y: number } | undefined;
+}
+
+/** A cover box's focus when it is not the centre (the centre crops as before). */
+function offCentreFocus(box: DrawnBox | undefined): { x: number; y: number } | undefined {
+  const focus = box?.fit === "cover" ? box.focus : undefined;
+  return focus && (focus.x !== 0.5 || focus.y !== 0.5) ? focus : undefined;
+}
+
+/**
+ * The resize to `size` that crops around `focus`: scaled to cover, then the `size` window centred
+ * on the focus where the edges allow (as the template engine's coverSource draws it).
+ */
+function focusedCover(
+  pipeline: Sharp,
+  source: { width: number; height: number },
+  size: { width: number; height: number },
+  focus: { x: number; y: number },
+): Sharp {
+  const scale = Math.max(size.width / source.width, size.height / source.height);
+  const width = Math.max(size.width, Math.round(source.width * scale));
+  const height = Math.max(size.height, Math.round(source.height * scale));
+  const place = (full: number, shown: number, at: number) =>
+    Math.min(full - shown, Math.max(0, Math.round(at * full - shown / 2)));
+  return pipeline.resize(width, height, { fit: "fill" }).extract({
+    left: place(width, size.width, focus.x),
+    top: place(height, size.height, focus.y),
+    width: size.width,
+    height: size.height,
+  });
 }
 
 /**
@@ -111,6 +145,7 @@ async function decodeRaw(
   name: string,
   bytes: Uint8Array,
   size: { width: number; height: number } | undefined,
+  focused?: { source: { width: number; height: number }; focus: { x: number; y: number } },
 ): Promise<{ data: Buffer; info: OutputInfo }> {
   try {
     let pipeline = sharp(bytes, {
@@ -118,7 +153,9 @@ async function decodeRaw(
       limitInputPixels: limits.maxAssetPixels,
       animated: false,
     }).autoOrient();
-    if (size) {
+    if (size && focused) {
+      pipeline = focusedCover(pipeline, focused.source, size, focused.focus);
+    } else if (size) {
       // Sizes are of the oriented image; "cover" crops the centre as drawImageCover does.
       pipeline = pipeline.resize(size.width, size.height, { fit: "cover", position: "centre" });
     }
@@ -147,7 +184,9 @@ async function decodeAssetPixels(
 ): Promise<DecodedAssetPixels> {
   const { format, width, height } = await readCheckedHeader(field, name, bytes);
   const size = box ? decodedSizeFor(width, height, box) : undefined;
-  const raw = await decodeRaw(field, name, bytes, size);
+  const focus = offCentreFocus(box);
+  const focused = focus && { source: { width, height }, focus };
+  const raw = await decodeRaw(field, name, bytes, size, focused);
   return {
     format,
     data: raw.data,
@@ -214,7 +253,9 @@ export class DecodedImageCache {
 
   get(field: string, name: string, bytes: Uint8Array, box?: DrawnBox): Promise<DrawableImage> {
     const digest = createHash("sha1").update(bytes).digest("hex");
-    const key = box ? `${digest}:${box.fit}:${box.width}x${box.height}` : digest;
+    const focus = offCentreFocus(box);
+    const at = focus ? `@${focus.x},${focus.y}` : "";
+    const key = box ? `${digest}:${box.fit}:${box.width}x${box.height}${at}` : digest;
     const kept = this.kept.get(key);
     if (kept) return Promise.resolve(kept);
     const pending = this.decoding.get(key);

@@ -1,6 +1,40 @@
 // The card spec and batch file as JSON Schema (for editors), generated from the zod schema.
 import { z } from "zod";
-import { batchFileSchema, batchItemSchema, cardDefaultsSchema, cardSpecSchema } from "./schema";
+import {
+  batchFileSchema,
+  batchItemSchema,
+  cardDefaultsSchema,
+  cardSpecSchema,
+  ownTemplateCardSpecSchema,
+  templateNames,
+} from "./schema";
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * A card that names a template of its own and fills its params: no title needed (the built-ins
+ * draw the title, so a card with `title` is the other branch). Two strict branches rather than a
+ * conditional, which editors and zod's JSON Schema reader read alike.
+ */
+function ownTemplateCardDefinition(options: Parameters<typeof z.toJSONSchema>[1]): JsonObject {
+  const own = z.toJSONSchema(ownTemplateCardSpecSchema, options);
+  const properties = own.properties as Record<string, JsonObject>;
+  const ownTemplate = {
+    ...own,
+    $schema: undefined,
+    required: [...((own.required as string[] | undefined) ?? []), "template"],
+    properties: {
+      ...properties,
+      // Any name but a built-in's (a negative lookahead: JSON Schema patterns are ECMA-262).
+      template: {
+        ...properties.template,
+        default: undefined,
+        pattern: `^(?!(?:${templateNames.join("|")})$)`,
+      },
+    },
+  };
+  return ownTemplate;
+}
 
 /** One JSON Schema document that accepts either a single card spec or a batch file. */
 export function cardJsonSchema(): Record<string, unknown> {
@@ -14,6 +48,7 @@ export function cardJsonSchema(): Record<string, unknown> {
       "A single card spec, or a batch file { defaults, items, metadata, ttlHours } whose items are merged over defaults.",
     anyOf: [
       { $ref: "#/$defs/card" },
+      { $ref: "#/$defs/ownTemplateCard" },
       {
         ...batch,
         $schema: undefined,
@@ -26,6 +61,7 @@ export function cardJsonSchema(): Record<string, unknown> {
     ],
     $defs: {
       card: { ...z.toJSONSchema(cardSpecSchema, options), $schema: undefined },
+      ownTemplateCard: ownTemplateCardDefinition(options),
       defaults: { ...z.toJSONSchema(cardDefaultsSchema, options), $schema: undefined },
       item: { ...z.toJSONSchema(batchItemSchema, options), $schema: undefined },
     },

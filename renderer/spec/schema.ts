@@ -206,9 +206,12 @@ const cardFields = {
  * (a scale of 1 cannot be lowered, so "lower scale" would be no advice at all).
  */
 function checkOutputSize(
-  card: { size: z.output<typeof size>; scale: number },
+  card: { size?: z.output<typeof size> | undefined; scale: number },
   context: z.RefinementCtx,
 ): void {
+  // A card of a template of its own without a size takes the template's: checked with it
+  // (checkCardParams), as the template is not known here.
+  if (card.size === undefined) return;
   const { width, height } = typeof card.size === "string" ? sizePresets[card.size] : card.size;
   const outWidth = Math.round(width * card.scale);
   const outHeight = Math.round(height * card.scale);
@@ -237,6 +240,24 @@ export const cardSpecSchema = z
   .strictObject({ ...schemaReferenceField, ...cardFields })
   .superRefine(checkOutputSize);
 
+/**
+ * A card naming a template of its own (not a built-in): the template's params carry its text, so
+ * `title` is optional (the built-ins draw it, so they require it). parseCardSpec picks this schema
+ * by the card's `template`.
+ */
+export const ownTemplateCardSpecSchema = z
+  .strictObject({
+    ...schemaReferenceField,
+    ...cardFields,
+    title: textFieldSchemas.title.optional().describe("required by the built-in templates"),
+    size: size
+      .optional()
+      .describe(
+        `preset (${sizePresetNames.join(", ")}) or {width, height}; default: the template's size`,
+      ),
+  })
+  .superRefine(checkOutputSize);
+
 /** Card fields shared by a batch's items (everything optional). */
 export const cardDefaultsSchema = z.strictObject(cardFields).partial();
 
@@ -258,5 +279,6 @@ export const batchFileSchema = z.strictObject({
 });
 
 export type CardSpecInput = z.input<typeof cardSpecSchema>;
-export type CardSpec = Omit<z.output<typeof cardSpecSchema>, "$schema">;
+/** A validated card; `title` is absent only on a card whose template is not a built-in. */
+export type CardSpec = Omit<z.output<typeof ownTemplateCardSpecSchema>, "$schema">;
 export type BatchFileInput = z.input<typeof batchFileSchema>;

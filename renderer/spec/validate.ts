@@ -1,5 +1,4 @@
 // Validating card specs and batch files: zod issues become field-path errors; batch items fail one by one.
-import { z } from "zod";
 import { SpecValidationError, type SpecIssue } from "../errors";
 import { limits } from "../limits";
 import { adviseWithin, describeMs, effectiveQuality, estimateRenderMs, outputSize } from "./cost";
@@ -8,198 +7,41 @@ import {
   batchItemSchema,
   cardId,
   cardSpecSchema,
+  isBuiltinTemplate,
+  ownTemplateCardSpecSchema,
   schemaReferenceField,
   type CardSpec,
 } from "./schema";
-import { didYouMean, nearestName } from "./suggest";
+import { describeType, formatPath, toSpecIssues } from "./issues";
+import { nearestName } from "./suggest";
 
-type ZodIssue = z.core.$ZodIssue;
-type AnySchema = z.core.$ZodType;
-
-/** Formats a zod path as `items[3].theme.background`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) =>
-      typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`,
-    )
-    .join("");
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
-}
-
-/** Looks through optional, default and pipe wrappers to the schema that gives a value its shape. */
-function unwrap(schema: AnySchema): AnySchema {
-  let current = schema;
-  for (;;) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodNullable ||
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodPrefault ||
-      current instanceof z.ZodReadonly ||
-      current instanceof z.ZodCatch
-    ) {
-      current = current.def.innerType;
-    } else if (current instanceof z.ZodPipe) {
-      current = current.def.in;
-    } else {
-      return current;
-    }
-  }
-}
-
-/** The field names an object at `path` inside `schema` may have (every branch of a union). */
-function fieldNamesAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
-  const current = unwrap(schema);
-  if (current instanceof z.ZodUnion) {
-    return [...new Set(current.def.options.flatMap((option) => fieldNamesAt(option, path)))];
-  }
-  const [head, ...rest] = path;
-  if (head === undefined) return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
-  if (current instanceof z.ZodObject && typeof head === "string") {
-    const shape = current.shape as Record<string, AnySchema>;
-    return Object.hasOwn(shape, head) ? fieldNamesAt(shape[head] as AnySchema, rest) : [];
-  }
-  if (current instanceof z.ZodArray && typeof head === "number") {
-    return fieldNamesAt(current.def.element, rest);
-  }
-  if (current instanceof z.ZodRecord) return fieldNamesAt(current.def.valueType, rest);
-  return [];
-}
-
-/** Where the issues came from: the schema that was checked, and where its value sits in the file. */
-interface IssueSource {
-  schema: AnySchema;
-  /** Path of the checked value in the user's file (e.g. `items[3]`), put before every issue path. */
-  prefix?: readonly PropertyKey[];
-  /** Path of these issues' parent inside `schema` (set when descending into a union's branch). */
-  within?: readonly PropertyKey[];
-}
+export { formatPath } from "./issues";
 
 const cardFieldNames = Object.keys(cardSpecSchema.shape).filter((name) => name !== "$schema");
 const batchOnlyFieldNames = Object.keys(batchFileSchema.shape).filter(
   (name) => !Object.hasOwn(schemaReferenceField, name),
 );
 
-function unknownFieldMessage(key: string, known: readonly string[], source: IssueSource): string {
-  // Own properties only: a key such as "toString" is in every object.
-  if (Object.hasOwn(schemaReferenceField, key)) {
-    return `"${key}" belongs at the top of the file (it names the JSON Schema for editors), not here`;
-  }
-  const suggestion = didYouMean(key, known);
-  if (suggestion) return `unknown field${suggestion}`;
-  if (source.schema === batchFileSchema && !source.within?.length && cardFieldNames.includes(key)) {
-    return `unknown field at the top of a batch file: card fields go in "defaults" (for every item) or in each item of "items"`;
-  }
-  const listed = known.filter((name) => name !== "$schema");
-  return `unknown field (remove it or check its spelling)${listed.length ? `; expected one of ${listed.join(", ")}` : ""}`;
+/** A card field at the top of a batch file: say where card fields go. */
+function batchTopLevelField(key: string, _known: readonly string[], at: readonly PropertyKey[]) {
+  return !at.length && cardFieldNames.includes(key)
+    ? `unknown field at the top of a batch file: card fields go in "defaults" (for every item) or in each item of "items"`
+    : undefined;
 }
 
-/** Flattens zod issues into readable ones; union failures report the branch that got furthest. */
-function toSpecIssues(issues: readonly ZodIssue[], source: IssueSource): SpecIssue[] {
-  const prefix = source.prefix ?? [];
-  const within = source.within ?? [];
-  const result: SpecIssue[] = [];
-  for (const issue of issues) {
-    const inSchema = [...within, ...issue.path];
-    const path = [...prefix, ...inSchema];
-    if (issue.code === "invalid_union") {
-      // A branch that failed only on the value's type was the wrong branch: report the others.
-      const branches = issue.errors.filter(
-        (branch) =>
-          !(
-            branch.length === 1 &&
-            branch[0]?.code === "invalid_type" &&
-            branch[0].path.length === 0
-          ),
-      );
-      if (branches.length === 1 && branches[0]) {
-        result.push(...toSpecIssues(branches[0], { ...source, within: inSchema }));
-      } else {
-        result.push({
-          path: formatPath(path),
-          message: `expected ${unionExpectation(issue)}, received ${describeType(issue.input)}`,
-        });
-      }
-      continue;
-    }
-    if (issue.code === "unrecognized_keys") {
-      const known = fieldNamesAt(source.schema, inSchema);
-      for (const key of issue.keys) {
-        result.push({
-          path: formatPath([...path, key]),
-          message: unknownFieldMessage(key, known, { ...source, within: inSchema }),
-        });
-      }
-      continue;
-    }
-    if (issue.code === "invalid_value" && issue.values.length > 1) {
-      const options = issue.values.map((value) => JSON.stringify(value));
-      const received = issue.input;
-      result.push({
-        path: formatPath(path),
-        message:
-          `expected one of ${options.join(", ")}, received ${describeValue(received)}` +
-          (typeof received === "string" ? didYouMean(received, issue.values.map(String)) : ""),
-      });
-      continue;
-    }
-    if (issue.code === "invalid_type" && issue.input === undefined) {
-      result.push({
-        path: formatPath(path),
-        message: `required field is missing (expected ${issue.expected})`,
-      });
-      continue;
-    }
-    result.push({ path: formatPath(path), message: withReceived(issue) });
-  }
-  return result;
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return describeType(value);
-}
-
-/** How big a value was, for a length limit: `301 characters`, `1,001 items`. */
-function describeSize(value: unknown): string | undefined {
-  const count = (n: number, unit: string) =>
-    `${n.toLocaleString("en-US")} ${unit}${n === 1 ? "" : "s"}`;
-  // zod's own string limits count UTF-16 units, so the count here does too.
-  if (typeof value === "string") return count(value.length, "character");
-  if (Array.isArray(value)) return count(value.length, "item");
-  return undefined;
-}
-
-/** Zod's own messages say what was expected; add what was received where they do not. */
-function withReceived(issue: ZodIssue): string {
-  if (issue.code === "custom" || issue.message.includes("received") || issue.input === undefined)
-    return issue.message;
-  const size =
-    issue.code === "too_big" || issue.code === "too_small" ? describeSize(issue.input) : undefined;
-  return `${issue.message}, received ${size ?? describeValue(issue.input)}`;
-}
-
-function unionExpectation(issue: Extract<ZodIssue, { code: "invalid_union" }>): string {
-  const expectations = issue.errors.flatMap((branch) =>
-    branch.flatMap((inner) => (inner.code === "invalid_type" ? [inner.expected] : [])),
+/** A card whose `template` is a string naming no built-in: its params carry the text, `title` is optional. */
+function namesOwnTemplate(input: unknown): boolean {
+  return (
+    isPlainObject(input) && typeof input.template === "string" && !isBuiltinTemplate(input.template)
   );
-  return expectations.length ? [...new Set(expectations)].join(" or ") : "one of the allowed forms";
 }
 
 /** Validates one complete card spec; throws SpecValidationError naming every bad field. */
 export function parseCardSpec(input: unknown, prefix: readonly PropertyKey[] = []): CardSpec {
-  const parsed = cardSpecSchema.safeParse(input, { reportInput: true });
+  const schema = namesOwnTemplate(input) ? ownTemplateCardSpecSchema : cardSpecSchema;
+  const parsed = schema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw new SpecValidationError(
-      toSpecIssues(parsed.error.issues, { schema: cardSpecSchema, prefix }),
-    );
+    throw new SpecValidationError(toSpecIssues(parsed.error.issues, { schema, input, prefix }));
   }
   // `$schema` only tells editors where the schema is: it must not reach the renderer or the hash.
   const spec: CardSpec & { $schema?: string } = { ...parsed.data };
@@ -228,10 +70,9 @@ function costIssue(spec: CardSpec, input: unknown): SpecIssue | undefined {
   const { width, height } = outputSize(spec);
   const quality = effectiveQuality(spec);
   const qualityGiven = isPlainObject(input) && input.quality !== undefined;
+  const size = spec.size ?? "og";
   const sizeText =
-    typeof spec.size === "string"
-      ? `size "${spec.size}"`
-      : `size ${spec.size.width}×${spec.size.height}`;
+    typeof size === "string" ? `size "${size}"` : `size ${size.width}×${size.height}`;
   const output = spec.scale === 1 ? "" : ` (output ${width}×${height})`;
   const received =
     `${sizeText} at scale ${spec.scale}${output} as ${spec.format}` +
@@ -410,7 +251,11 @@ export function parseBatchFile(input: unknown, options: ParseBatchOptions = {}):
   const parsed = batchFileSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     throw new SpecValidationError(
-      toSpecIssues(parsed.error.issues, { schema: batchFileSchema }),
+      toSpecIssues(parsed.error.issues, {
+        schema: batchFileSchema,
+        input,
+        unknownField: batchTopLevelField,
+      }),
       "batch file",
     );
   }
@@ -430,7 +275,7 @@ export function parseBatchFile(input: unknown, options: ParseBatchOptions = {}):
     const id = readableId(raw) ?? fallbackId;
     const issues = itemCheck.success
       ? []
-      : toSpecIssues(itemCheck.error.issues, { schema: batchItemSchema, prefix: path });
+      : toSpecIssues(itemCheck.error.issues, { schema: batchItemSchema, input: raw, prefix: path });
     const others = (sharers.get(id) ?? []).filter((other) => other !== index);
     if (others.length) {
       issues.push({

@@ -37,7 +37,7 @@ export const templateColor = z
   });
 
 export const templateGradient = z.strictObject({
-  type: z.literal("linear"),
+  type: z.literal("linear").describe("the only kind so far"),
   angle: z.number().min(-360).max(360).default(135).describe("CSS angle in degrees (0 = up)"),
   stops: z
     .array(
@@ -47,36 +47,63 @@ export const templateGradient = z.strictObject({
       }),
     )
     .min(2)
-    .max(limits.maxGradientStops),
+    .max(limits.maxGradientStops)
+    .describe("colours along the line; missing positions are spread evenly, as in CSS"),
 });
 
 /** A node's or the card's background: a colour, a linear gradient, or `{{param}}` (color or background param). */
 export const templateBackground = z.union([templateColor, templateGradient]);
 
-/** px (logical, at the template's default size), or a percentage of the parent: `"50%"`. */
+/**
+ * Extension (H2, for the built-ins): a length relative to the CARD, as CSS viewport units:
+ * `"10vmin"` is 10 % of the card's shorter side, `"42vh"` of its height, `"5vw"` of its width,
+ * `"80vmax"` of its longer side. Unlike px they do not follow `unit`, so a padding of `"10vmin"`
+ * stays a tenth of the shorter side on every shape.
+ */
+export const viewportLengthPattern = /^(-?)([0-9]{1,3}(?:\.[0-9]{1,2})?)(vw|vh|vmin|vmax)$/;
+const viewportLength = (negative: boolean) =>
+  z
+    .string()
+    .regex(negative ? viewportLengthPattern : /^([0-9]{1,3}(?:\.[0-9]{1,2})?)(vw|vh|vmin|vmax)$/, {
+      error: (issue) =>
+        `expected a viewport length such as "10vmin", "42vh" or "5vw"${negative ? " (may be negative)" : ""}, received ${describeReceived(issue.input)}`,
+    });
+
+/** px (logical, at the template's default size), a percentage of the parent (`"50%"`), or a viewport length (`"10vmin"`). */
 export const length = z.union([
   z.number().min(0).max(limits.maxDimension),
   z.string().regex(/^(100|[1-9]?[0-9])(\.[0-9]{1,2})?%$/, {
     error: (issue) =>
-      `expected a length in px (a number) or a percentage such as "50%", received ${describeReceived(issue.input)}`,
+      `expected a length in px (a number), a percentage such as "50%" or a viewport length such as "10vmin", received ${describeReceived(issue.input)}`,
   }),
+  viewportLength(false),
 ]);
 /** Offsets may be negative (an absolute node hanging over its parent's edge). */
-const offset = z.union([z.number().min(-limits.maxDimension).max(limits.maxDimension), length]);
+const offset = z.union([
+  z.number().min(-limits.maxDimension).max(limits.maxDimension),
+  length,
+  viewportLength(true),
+]);
 const px = z.number().min(0).max(limits.maxDimension);
-/** A side list as in CSS: one number for all sides, or `[top, right, bottom, left]`. */
-const sides = z.union([px, z.tuple([px, px, px, px])]);
+/** One side: px, or a viewport length (`"10vmin"`: a tenth of the card's shorter side). */
+const side = z.union([px, viewportLength(false)]);
+/** A side list as in CSS: one value for all sides, or `[top, right, bottom, left]`. */
+const sides = z.union([side, z.tuple([side, side, side, side])]);
 
 /** Properties every node has. `start`/`end` follow the card's text direction (RTL mirrors). */
 const boxFields = {
   id: z.string().max(64).optional().describe("a name for this node in errors and warnings"),
   if: paramName.optional().describe("drawn only when this param is given (not empty)"),
-  width: length.optional().describe('px, "50%" of the parent, or omitted (from content)'),
-  height: length.optional().describe('px, "50%" of the parent, or omitted (from content)'),
-  minWidth: length.optional(),
-  maxWidth: length.optional(),
-  minHeight: length.optional(),
-  maxHeight: length.optional(),
+  width: length
+    .optional()
+    .describe('px, "50%" of the parent, "10vmin" of the card, or omitted (from content)'),
+  height: length
+    .optional()
+    .describe('px, "50%" of the parent, "10vmin" of the card, or omitted (from content)'),
+  minWidth: length.optional().describe("the node is never narrower (as CSS min-width)"),
+  maxWidth: length.optional().describe("the node is never wider (as CSS max-width)"),
+  minHeight: length.optional().describe("the node is never shorter (as CSS min-height)"),
+  maxHeight: length.optional().describe("the node is never taller (as CSS max-height)"),
   grow: z.number().min(0).max(1000).optional().describe("flex-grow: share of the free space"),
   shrink: z
     .number()
@@ -84,28 +111,49 @@ const boxFields = {
     .max(1000)
     .optional()
     .describe("flex-shrink, as in CSS (default 1: shrinks to fit)"),
-  margin: sides.optional().describe("space outside the node: px or [top, right, bottom, left]"),
-  position: z.enum(["relative", "absolute"]).optional(),
-  top: offset.optional(),
-  right: offset.optional(),
-  bottom: offset.optional(),
-  left: offset.optional(),
+  margin: sides
+    .optional()
+    .describe('space outside the node: px or "10vmin", or [top, right, bottom, left]'),
+  position: z
+    .enum(["relative", "absolute"])
+    .optional()
+    .describe("absolute: out of the flow, placed by top/right/bottom/left in its parent"),
+  top: offset.optional().describe("absolute nodes: from the parent's top edge (px or %)"),
+  right: offset.optional().describe("absolute nodes: from the parent's right edge"),
+  bottom: offset.optional().describe("absolute nodes: from the parent's bottom edge"),
+  left: offset.optional().describe("absolute nodes: from the parent's left edge"),
   background: templateBackground.optional().describe("colour, linear gradient or {{param}}"),
   radius: px.optional().describe("corner radius; half the size makes a circle"),
-  opacity: z.number().min(0).max(1).optional(),
+  opacity: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("0 (invisible) to 1 (default), for the node and what it holds"),
 };
 
 /** Overrides applied when the card is tall (height > 0.75 × width): one template, two shapes. */
 const tallOverrides = z
   .strictObject({
-    width: length.optional(),
-    height: length.optional(),
-    direction: z.enum(["row", "column"]).optional(),
-    gap: px.optional(),
-    padding: sides.optional(),
-    size: z.union([px, z.tuple([px, px])]).optional(),
-    maxLines: z.int().min(1).max(limits.template.maxLines).optional(),
-    hidden: z.boolean().optional(),
+    width: length.optional().describe("replaces width"),
+    height: length.optional().describe("replaces height"),
+    direction: z
+      .enum(["row", "column", "row-reverse", "column-reverse"])
+      .optional()
+      .describe("replaces a stack's direction"),
+    gap: px.optional().describe("replaces a stack's gap"),
+    padding: sides.optional().describe("replaces a stack's padding"),
+    size: z
+      .union([px, z.tuple([px, px])])
+      .optional()
+      .describe("replaces a text node's font.size"),
+    maxLines: z
+      .int()
+      .min(1)
+      .max(limits.template.maxLines)
+      .optional()
+      .describe("replaces a text node's maxLines"),
+    hidden: z.boolean().optional().describe("true: not drawn on tall cards"),
   })
   .describe("overrides when the card is tall (height > 0.75 × width)");
 
@@ -125,9 +173,14 @@ const fontStyle = z.strictObject({
 const stackFields = {
   type: z.literal("stack"),
   ...boxFields,
-  direction: z.enum(["row", "column"]).optional().describe("main axis; default column"),
-  gap: px.optional(),
-  padding: sides.optional(),
+  direction: z
+    .enum(["row", "column", "row-reverse", "column-reverse"])
+    .optional()
+    .describe("main axis; default column; the -reverse forms lay children out from the far end"),
+  gap: px.optional().describe("space between children, px"),
+  padding: sides
+    .optional()
+    .describe('space inside the edge: px or "10vmin", or [top, right, bottom, left]'),
   align: z
     .enum(["start", "center", "end", "stretch"])
     .optional()
@@ -144,12 +197,18 @@ const textNode = z.strictObject({
   type: z.literal("text"),
   ...boxFields,
   text: z.string().max(limits.template.maxLiteralText).describe("text with {{param}} placeholders"),
-  font: fontStyle.optional(),
-  color: templateColor.optional(),
+  font: fontStyle.optional().describe("family, weight and size"),
+  color: templateColor.optional().describe("text colour"),
   maxLines: z.int().min(1).max(limits.template.maxLines).optional().describe("clamped with …"),
-  align: z.enum(["start", "center", "end"]).optional(),
+  align: z
+    .enum(["start", "center", "end"])
+    .optional()
+    .describe("within the node's width; start follows the text's direction"),
   lineHeight: z.number().min(0.5).max(4).optional().describe("multiple of the font size"),
-  transform: z.enum(["uppercase", "none"]).optional(),
+  transform: z
+    .enum(["uppercase", "none"])
+    .optional()
+    .describe("uppercase: drawn in capitals; the param's value is unchanged"),
   tall: tallOverrides.optional(),
 });
 
@@ -161,6 +220,12 @@ const imageNode = z.strictObject({
     .max(limits.maxAssetNameLength)
     .describe("{{param}} naming an image param, or an asset name"),
   fit: z.enum(["cover", "contain"]).optional().describe("default cover"),
+  align: z
+    .enum(["start", "center", "end"])
+    .optional()
+    .describe(
+      "contain: where the image sits across the box's spare width (start/end follow the direction); default center",
+    ),
   focus: z
     .strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) })
     .optional()
@@ -171,10 +236,10 @@ const imageNode = z.strictObject({
 const shapeNode = z.strictObject({
   type: z.literal("shape"),
   ...boxFields,
-  shape: z.enum(["rect", "circle", "line"]),
-  fill: templateBackground.optional(),
-  stroke: templateColor.optional(),
-  strokeWidth: px.optional(),
+  shape: z.enum(["rect", "circle", "line"]).describe("what is drawn in the node's box"),
+  fill: templateBackground.optional().describe("inside: colour, gradient or {{param}}"),
+  stroke: templateColor.optional().describe("outline colour (a line's colour)"),
+  strokeWidth: px.optional().describe("outline width, px"),
   tall: tallOverrides.optional(),
 });
 
@@ -192,7 +257,8 @@ const stackNode: z.ZodType<StackNode, StackNodeInput> = stackWithoutChildren.ext
   children: z
     .array(z.lazy(() => templateNode))
     .max(limits.template.maxNodes)
-    .optional(),
+    .optional()
+    .describe("the nodes inside, in order; later ones are drawn over earlier ones"),
 });
 
 /** One node of a template's tree; `type` picks which. */
@@ -212,7 +278,7 @@ export const paramDefinition = z.strictObject({
   type: z
     .enum(paramTypes)
     .describe("text, image (an asset name), color, or background (colour or gradient)"),
-  required: z.boolean().optional(),
+  required: z.boolean().optional().describe("a card without it is invalid"),
   default: z
     .union([z.string().max(limits.template.maxParamLength), templateGradient])
     .optional()
@@ -223,7 +289,7 @@ export const paramDefinition = z.strictObject({
     .max(limits.template.maxParamLength)
     .optional()
     .describe("text params: at most this many characters"),
-  description: z.string().max(200).optional(),
+  description: z.string().max(200).optional().describe("for people filling it in"),
 });
 export type ParamDefinition = z.output<typeof paramDefinition>;
 
@@ -254,8 +320,12 @@ export const templateName = z
 
 export const templateDocumentSchema = z.strictObject({
   $schema: z.string().max(2048).optional().describe("JSON Schema for editors; ignored"),
-  name: templateName,
-  description: z.string().max(500).optional(),
+  name: templateName.describe('the name cards use once stored ("brand/quote")'),
+  description: z
+    .string()
+    .max(500)
+    .optional()
+    .describe("one line for people; listed by templates list"),
   size: z
     .union([
       z.enum(sizePresetNames),
@@ -266,7 +336,11 @@ export const templateDocumentSchema = z.strictObject({
     ])
     .default("og")
     .describe("default size; lengths are px at this size and scale with the card"),
-  fonts: z.array(brandFont).max(limits.template.maxFonts).default([]),
+  fonts: z
+    .array(brandFont)
+    .max(limits.template.maxFonts)
+    .default([])
+    .describe("brand fonts the text nodes may name"),
   params: z
     .record(paramName, paramDefinition)
     .default({})
@@ -274,7 +348,7 @@ export const templateDocumentSchema = z.strictObject({
   direction: paramName
     .optional()
     .describe("the text param whose script decides the direction (default: the first text param)"),
-  root: templateNode,
+  root: templateNode.describe("the top node; the card is its parent"),
 });
 
 export type TemplateDocumentInput = z.input<typeof templateDocumentSchema>;

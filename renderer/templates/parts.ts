@@ -1,9 +1,9 @@
-// Drawing primitives shared by templates: backgrounds, fitted text blocks, images, shapes.
-import type { DrawableImage } from "../engine/types";
+// Drawing primitives the template engine uses: backgrounds and fitted, fallback-aware text blocks.
 import { toCss, type Rgba } from "../spec/colors";
 import type { ResolvedBackground } from "../spec/resolveTheme";
-import { linearGradientPixels, placeStops } from "../paint/gradient";
+import { placeStops } from "../paint/gradient";
 import { gradientCanvas } from "../paint/gradientCache";
+import type { TextFont } from "../fonts/brandFonts";
 import { primaryFonts, type PrimaryFontName } from "../fonts/catalog";
 import { rangesCover, type CodePointRanges } from "../fonts/codePointRanges";
 import { indexFamily, subsetCodePoints } from "../fonts/families";
@@ -59,6 +59,8 @@ export interface TextBlockStyle {
   color: Rgba;
   /** Field name for warnings. */
   field: string;
+  /** The family: a brand face first, then a shipped stack; default the card's theme font. */
+  font?: TextFont;
 }
 
 export interface TextLayout extends LineFonts {
@@ -97,34 +99,96 @@ export interface LineFonts {
   fontFor: (text: string, emojiFirst: boolean) => string;
   direction: Direction;
   primaryMaps: PrimaryMaps;
+  /** CSS font-variation-settings: a variable brand font's instance (`"wght" 700`), else "normal". */
+  variation: string;
+  /**
+   * Everything but the text that a measured width depends on (font, weight, size, brand face,
+   * variation, direction): the key of the widths shared between cards (see sharedWidths).
+   */
+  measureKey?: string;
 }
 
-function setFont(scene: Scene, font: string): void {
+function setFont(scene: Scene, fonts: LineFonts, font: string): void {
+  const { context } = scene;
   // Assigning a font parses it (costly for long lists): skip when it is already set.
-  if (scene.context.font !== font) scene.context.font = font;
+  if (context.font !== font) context.font = font;
+  // The setting outlives font changes on the context: reset it for text that is not variable.
+  const current = context.fontVariationSettings ?? "normal";
+  if (current !== fonts.variation) context.fontVariationSettings = fonts.variation;
 }
 
 /** The width of each run, measured with the font it is drawn with. */
 function runWidths(scene: Scene, fonts: LineFonts, runs: readonly TextRun[]): number[] {
   return runs.map((run) => {
-    setFont(scene, fonts.fontFor(run.text, run.emoji));
+    setFont(scene, fonts, fonts.fontFor(run.text, run.emoji));
     return scene.context.measureText(run.text).width;
   });
 }
 
+/**
+ * Widths measured by earlier cards, per font loader (one per engine), keyed by LineFonts.measureKey
+ * and the text. A width is a pure function of the font files a name stands for and the text, and a
+ * registered name never changes its files (FontLoader.register; brand names are content hashes), so
+ * a batch measures each word of a font and size once, whatever ran before gives the same bytes.
+ * Bounded: the oldest entries leave first.
+ */
+const sharedWidths = new WeakMap<object, Map<string, number>>();
+const maxSharedWidths = 20_000;
+
+function sharedWidthsOf(scene: Scene): Map<string, number> {
+  let widths = sharedWidths.get(scene.fonts);
+  if (!widths) {
+    widths = new Map();
+    sharedWidths.set(scene.fonts, widths);
+  }
+  return widths;
+}
+
 /** The width of a string as drawText draws it: one string, or its runs side by side. */
 function measureLine(scene: Scene, fonts: LineFonts, line: string): number {
+  if (fonts.measureKey === undefined) return measureLineNow(scene, fonts, line);
+  const widths = sharedWidthsOf(scene);
+  const key = `${fonts.measureKey}\u0000${line}`;
+  let width = widths.get(key);
+  if (width === undefined) {
+    width = measureLineNow(scene, fonts, line);
+    if (widths.size >= maxSharedWidths) {
+      const oldest = widths.keys().next().value;
+      if (oldest !== undefined) widths.delete(oldest);
+    }
+    widths.set(key, width);
+  }
+  return width;
+}
+
+function measureLineNow(scene: Scene, fonts: LineFonts, line: string): number {
   const runs = splitRuns(line, fonts.direction, fonts.primaryMaps);
   if (!runs) {
-    setFont(scene, fonts.fontFor(line, false));
+    setFont(scene, fonts, fonts.fontFor(line, false));
     return scene.context.measureText(line).width;
   }
   return runWidths(scene, fonts, runs).reduce((sum, width) => sum + width, 0);
 }
 
-/** The widest line of a layout, as drawText draws it. */
-export function widestLineWidth(scene: Scene, layout: TextLayout): number {
-  return Math.max(...layout.lines.map((line) => measureLine(scene, layout, line)));
+/**
+ * Widths of one text block's pieces and lines, kept across its fits (the template engine measures
+ * a text, then fits it, maybe twice): valid for one text, style and card only.
+ */
+export interface TextMeasures {
+  reference?: Measure;
+  exact: Map<number, Measure>;
+  /** Characters no font has, found when the text's fonts were first made sure of. */
+  missing?: string[];
+}
+
+export function textMeasures(): TextMeasures {
+  return { exact: new Map() };
+}
+
+/** The widest line of a layout, as drawText draws it (from `measures` when they have its size). */
+export function widestLineWidth(scene: Scene, layout: TextLayout, measures?: TextMeasures): number {
+  const measure = measures?.exact.get(layout.size) ?? ((line) => measureLine(scene, layout, line));
+  return Math.max(...layout.lines.map((line) => measure(line)));
 }
 
 /**
@@ -143,9 +207,19 @@ function measurer(scene: Scene, fonts: LineFonts): Measure {
   };
 }
 
-/** Registers the fonts `text` needs, with a warning naming characters no shipped font has. */
-function ensureFonts(scene: Scene, text: string, field: string): void {
-  const missing = scene.fonts.ensure(text, scene.theme.font);
+/** Registers the fonts `text` needs, with a warning naming characters no font has. */
+function ensureFonts(
+  scene: Scene,
+  text: string,
+  field: string,
+  weight: number,
+  font?: TextFont,
+  measures?: TextMeasures,
+): void {
+  const missing =
+    measures?.missing ??
+    scene.fonts.ensure(text, font?.primary ?? scene.theme.font, font?.brand?.face(weight));
+  if (measures) measures.missing = missing;
   if (missing.length) {
     scene.warnings.push(
       `${field}: no shipped font has ${missing.slice(0, 5).join(" ")}; they may render as boxes`,
@@ -153,15 +227,33 @@ function ensureFonts(scene: Scene, text: string, field: string): void {
   }
 }
 
-/** How `text` is drawn at each font size, in the card's primary font at `weight`. */
-function lineFontsOf(scene: Scene, weight: number, text: string): (size: number) => LineFonts {
+/**
+ * How `text` is drawn at each font size at `weight`: in `font` (a brand face, then its shipped
+ * stack), by default the card's theme font.
+ */
+export function lineFontsFor(
+  scene: Scene,
+  weight: number,
+  text: string,
+  font?: TextFont,
+): (size: number) => LineFonts {
   const direction = resolveDirection(scene.spec.direction, text);
-  const primaryMaps = primaryMapsOf(scene.theme.font);
+  const primary = font?.primary ?? scene.theme.font;
+  const shippedMaps = primaryMapsOf(primary);
+  const brand = font?.brand?.face(weight);
+  // A code point the brand face or the shipped primary maps wins over the emoji font.
+  const primaryMaps: PrimaryMaps = brand
+    ? (codePoint) => brand.maps(codePoint) || shippedMaps(codePoint)
+    : shippedMaps;
+  const variation = brand?.variation ?? "normal";
+  const fontKey = `${primary}\u0001${weight}\u0001${brand?.alias ?? ""}\u0001${variation}\u0001${direction}`;
   return (size) => ({
     fontFor: (part, emojiFirst) =>
-      scene.fonts.fontString(scene.theme.font, weight, size, part, emojiFirst),
+      scene.fonts.fontString(primary, weight, size, part, emojiFirst, brand),
     direction,
     primaryMaps,
+    variation,
+    measureKey: `${fontKey}\u0001${size}`,
   });
 }
 
@@ -175,14 +267,17 @@ function fitMeasured(
   scene: Scene,
   fontsAt: (size: number) => LineFonts,
   options: Omit<FitOptions, "measureAt" | "checkLines">,
+  measures: TextMeasures = textMeasures(),
+  exactLines = true,
 ): FittedText {
   const referenceSize = 100;
-  const reference = measurer(scene, fontsAt(referenceSize));
+  measures.reference ??= measurer(scene, fontsAt(referenceSize));
+  const reference = measures.reference;
   const scaledAt =
     (size: number): Measure =>
     (line) =>
       (reference(line) * size) / referenceSize;
-  const exactMeasures = new Map<number, Measure>();
+  const exactMeasures = measures.exact;
   const exactAt = (size: number): Measure => {
     let measure = exactMeasures.get(size);
     if (!measure) {
@@ -192,6 +287,7 @@ function fitMeasured(
     return measure;
   };
   let fitted = fitText({ ...options, measureAt: scaledAt, checkLines: false });
+  if (!exactLines) return fitted;
   const exact = exactAt(fitted.size);
   if (fitted.lines.some((line) => exact(line) > options.maxWidth + 0.5)) {
     fitted = fitText({ ...options, measureAt: exactAt, checkLines: true });
@@ -199,27 +295,40 @@ function fitMeasured(
   return fitted;
 }
 
-/** Fits text into a box: the largest size that fits, or the minimum size clamped with an ellipsis. */
+/**
+ * Fits text into a box: the largest size that fits, or the minimum size clamped with an ellipsis.
+ * `measures` carries widths over from earlier fits of the same text and style. Without
+ * `exactLines`, lines are wrapped by their pieces' widths alone (kerning across pieces unchecked):
+ * enough to know how many lines a text takes, not to draw it.
+ */
 export function layoutText(
   scene: Scene,
   style: TextBlockStyle,
   maxWidth: number,
   maxHeight: number,
+  measures?: TextMeasures,
+  exactLines = true,
 ): TextLayout {
   const { text } = style;
-  ensureFonts(scene, text, style.field);
+  ensureFonts(scene, text, style.field, style.weight, style.font, measures);
   // Arabic and Hebrew marks stack above and below the line: give them more room.
   const lineHeight = /[\u0590-\u08FF]/u.test(text) ? style.lineHeight * 1.25 : style.lineHeight;
-  const fontsAt = lineFontsOf(scene, style.weight, text);
-  const fitted = fitMeasured(scene, fontsAt, {
-    text,
-    maxWidth,
-    maxHeight,
-    maxLines: style.maxLines,
-    minSize: style.minSize,
-    maxSize: style.maxSize,
-    lineHeight,
-  });
+  const fontsAt = lineFontsFor(scene, style.weight, text, style.font);
+  const fitted = fitMeasured(
+    scene,
+    fontsAt,
+    {
+      text,
+      maxWidth,
+      maxHeight,
+      maxLines: style.maxLines,
+      minSize: style.minSize,
+      maxSize: style.maxSize,
+      lineHeight,
+    },
+    measures,
+    exactLines,
+  );
   if (fitted.clamped) {
     scene.warnings.push(
       `${style.field}: too long for the box even at ${fitted.size}px; cut to ${fitted.lines.length} line(s) with an ellipsis`,
@@ -236,9 +345,12 @@ export function layoutText(
   };
 }
 
-export type Alignment = "start" | "center";
+export type Alignment = "start" | "center" | "end";
 
-/** Draws laid-out lines with their top at `y`; `start` means left for LTR text and right for RTL. */
+/**
+ * Draws laid-out lines with their top at `y`; `start` means left for LTR text and right for RTL,
+ * `end` the other side.
+ */
 export function drawText(
   scene: Scene,
   layout: TextLayout,
@@ -254,10 +366,10 @@ export function drawText(
   context.textBaseline = "alphabetic";
   let anchorX = x + width / 2;
   context.textAlign = "center";
-  if (align === "start") {
-    const rightToLeft = layout.direction === "rtl";
-    anchorX = rightToLeft ? x + width : x;
-    context.textAlign = rightToLeft ? "right" : "left";
+  if (align !== "center") {
+    const right = (layout.direction === "rtl") === (align === "start");
+    anchorX = right ? x + width : x;
+    context.textAlign = right ? "right" : "left";
   }
   layout.lines.forEach((line, index) => {
     // Centre the capitals in the line box (cap height ≈ 0.72 em for Inter and Noto).
@@ -266,7 +378,7 @@ export function drawText(
     if (runs) {
       drawRuns(scene, layout, runs, anchorX, baseline);
     } else {
-      setFont(scene, layout.fontFor(line, false));
+      setFont(scene, layout, layout.fontFor(line, false));
       context.fillText(line, anchorX, baseline);
     }
   });
@@ -292,98 +404,10 @@ function drawRuns(
   context.save();
   context.textAlign = "left";
   runs.forEach((run, index) => {
-    setFont(scene, layout.fontFor(run.text, run.emoji));
+    setFont(scene, layout, layout.fontFor(run.text, run.emoji));
     context.direction = run.rtl ? "rtl" : "ltr";
     context.fillText(run.text, x, baseline);
     x += widths[index] ?? 0;
   });
   context.restore();
-}
-
-/** Draws an image scaled to cover the rect (cropping the overflow), optionally with rounded corners. */
-export function drawImageCover(scene: Scene, image: DrawableImage, rect: Rect, radius = 0): void {
-  const { context } = scene;
-  const scale = Math.max(rect.width / image.width, rect.height / image.height);
-  const sourceWidth = rect.width / scale;
-  const sourceHeight = rect.height / scale;
-  context.save();
-  context.beginPath();
-  if (radius > 0) context.roundRect(rect.x, rect.y, rect.width, rect.height, radius);
-  else context.rect(rect.x, rect.y, rect.width, rect.height);
-  context.clip();
-  // An image decoded at the box's device size (decodedSizeFor) is copied, not resampled: the
-  // high-quality filter costs a bicubic kernel per output pixel on the event loop.
-  const copiesPixels =
-    Math.abs(image.width - rect.width * scene.scale) <= 1 &&
-    Math.abs(image.height - rect.height * scene.scale) <= 1;
-  context.imageSmoothingEnabled = !copiesPixels;
-  context.imageSmoothingQuality = "high";
-  scene.engine.drawImage(
-    context,
-    image,
-    {
-      x: (image.width - sourceWidth) / 2,
-      y: (image.height - sourceHeight) / 2,
-      width: sourceWidth,
-      height: sourceHeight,
-    },
-    rect,
-  );
-  context.restore();
-}
-
-/** Draws an image scaled to fit inside a box, anchored at its start (or end) edge; returns its width. */
-export function drawImageContain(
-  scene: Scene,
-  image: DrawableImage,
-  box: Rect,
-  anchor: "start" | "end" | "center" = "start",
-): number {
-  const scale = Math.min(box.width / image.width, box.height / image.height);
-  const width = image.width * scale;
-  const height = image.height * scale;
-  const x =
-    anchor === "start"
-      ? box.x
-      : anchor === "end"
-        ? box.x + box.width - width
-        : box.x + (box.width - width) / 2;
-  scene.context.imageSmoothingEnabled = true;
-  scene.context.imageSmoothingQuality = "high";
-  scene.engine.drawImage(
-    scene.context,
-    image,
-    { x: 0, y: 0, width: image.width, height: image.height },
-    { x, y: box.y + (box.height - height) / 2, width, height },
-  );
-  return width;
-}
-
-export function fillRoundRect(scene: Scene, rect: Rect, radius: number, color: Rgba): void {
-  const { context } = scene;
-  context.fillStyle = toCss(color);
-  context.beginPath();
-  context.roundRect(rect.x, rect.y, rect.width, rect.height, radius);
-  context.fill();
-}
-
-/**
- * A vertical scrim (transparent → colour) drawn as an image stretched from a 1-pixel-wide column:
- * image scaling is not dithered, so the result stays smooth and compressible.
- */
-export function drawScrim(
-  scene: Scene,
-  rect: Rect,
-  color: Rgba,
-  fromAlpha: number,
-  toAlpha: number,
-): void {
-  const height = Math.max(2, Math.round(rect.height * scene.scale));
-  const column = linearGradientPixels(1, height, 180, [
-    { color: { ...color, a: fromAlpha }, position: 0 },
-    { color: { ...color, a: toAlpha }, position: 1 },
-  ]);
-  const { canvas, context } = scene.engine.createCanvas(1, height);
-  context.putImageData(scene.engine.createImageData(column, 1, height), 0, 0);
-  scene.engine.drawImage(scene.context, canvas, { x: 0, y: 0, width: 1, height }, rect);
 }

@@ -2,9 +2,15 @@
 import { z } from "zod";
 import { worstCaseCard } from "../../bench/worstCaseCards";
 import { limits } from "../../renderer/limits";
-import { cardDefaultsSchema, textFieldNames } from "../../renderer/spec/schema";
+import { builtinTemplate } from "../../renderer/builtins";
+import {
+  cardDefaultsSchema,
+  templateNames,
+  textFieldNames,
+  type CardSpec,
+  type TemplateName,
+} from "../../renderer/spec/schema";
 import { parseCardSpec } from "../../renderer/spec/validate";
-import { drawnText, fontRegistrationText } from "../../renderer/templates";
 
 /**
  * The schema's free-text fields, found from the schema itself rather than from the declaration:
@@ -13,9 +19,14 @@ import { drawnText, fontRegistrationText } from "../../renderer/templates";
 function freeTextFieldsOfSchema(): string[] {
   const json = z.toJSONSchema(cardDefaultsSchema, { io: "input", unrepresentable: "any" });
   const properties = json.properties as Record<string, Record<string, unknown>>;
-  return Object.entries(properties)
-    .filter(([, property]) => property.type === "string" && !property.pattern && !property.enum)
-    .map(([name]) => name);
+  return (
+    Object.entries(properties)
+      .filter(([, property]) => property.type === "string" && !property.pattern && !property.enum)
+      // A template reference (a built-in, a stored name or a local file) is checked in code, not by
+      // a pattern, and is never drawn.
+      .filter(([name]) => name !== "template")
+      .map(([name]) => name)
+  );
 }
 
 describe("text fields", () => {
@@ -27,17 +38,23 @@ describe("text fields", () => {
     expect(Object.keys(limits.text).sort()).toEqual([...schemaFields].sort());
   });
 
-  test("font registration covers every text field, as drawn", () => {
-    const spec = parseCardSpec(
-      Object.fromEntries(schemaFields.map((field) => [field, `marker ${field} ß`])),
-    );
-    const registered = fontRegistrationText(spec);
-    for (const field of schemaFields) {
-      expect(registered).toContain(drawnText(spec, field as (typeof textFieldNames)[number]));
-    }
-    // The eyebrow is drawn in capitals, so its capitals are what fonts are registered for.
-    expect(registered).toContain("MARKER EYEBROW SS");
-  });
+  test.each(templateNames)(
+    "the %s built-in declares and draws a param for every text field, filled from the card",
+    (name) => {
+      const spec = parseCardSpec({
+        template: name,
+        ...Object.fromEntries(schemaFields.map((field) => [field, `marker ${field} ß`])),
+      }) as CardSpec & { template: TemplateName };
+      const { spec: mapped, template } = builtinTemplate(spec);
+      const drawn = JSON.stringify(template.document.root);
+      for (const field of schemaFields) {
+        expect(template.document.params).toHaveProperty(field);
+        expect(mapped.params?.[field]).toBe(`marker ${field} ß`);
+        // Drawn: the field itself, or the footer row's byline built from it.
+        expect(drawn.includes(`{{${field}}}`) || drawn.includes("{{byline}}")).toBe(true);
+      }
+    },
+  );
 
   test("the worst-case card fills every text field to its limit", () => {
     const card = worstCaseCard("latin");

@@ -1,0 +1,75 @@
+// A template's node tree as drawn at one shape (wide or tall), built once per template hash and kept in a bounded cache.
+import type { TallOverrides, TemplateNode } from "./schema";
+import type { ParsedTemplate } from "./types";
+
+/** The overrides' shape test: a card is tall when its height is above 0.75 × its width. */
+export function isTallCard(width: number, height: number): boolean {
+  return height > width * 0.75;
+}
+
+/** A node with its `tall` overrides applied (or dropped); undefined when they hide it. */
+function applyOverrides(node: TemplateNode, tall: boolean): TemplateNode | undefined {
+  const overrides: TallOverrides | undefined = tall ? node.tall : undefined;
+  if (overrides?.hidden) return undefined;
+  let shaped: TemplateNode = { ...node, tall: undefined };
+  if (overrides) {
+    const { width, height, direction, gap, padding, size, maxLines } = overrides;
+    shaped = {
+      ...shaped,
+      ...(width !== undefined && { width }),
+      ...(height !== undefined && { height }),
+    };
+    if (shaped.type === "stack") {
+      shaped = {
+        ...shaped,
+        ...(direction !== undefined && { direction }),
+        ...(gap !== undefined && { gap }),
+        ...(padding !== undefined && { padding }),
+      };
+    }
+    if (shaped.type === "text") {
+      shaped = {
+        ...shaped,
+        ...(size !== undefined && { font: { ...shaped.font, size } }),
+        ...(maxLines !== undefined && { maxLines }),
+      };
+    }
+  }
+  if (shaped.type === "stack" && shaped.children) {
+    const children = shaped.children
+      .map((child) => applyOverrides(child, tall))
+      .filter((child): child is TemplateNode => child !== undefined);
+    shaped = { ...shaped, children };
+  }
+  return shaped;
+}
+
+/** Compiled forms kept: a batch uses one or a few templates; each entry is a small tree. */
+const maxCompiled = 64;
+const compiled = new Map<string, TemplateNode | null>();
+
+/**
+ * The template's tree for a wide or tall card, from the cache when this template (by hash) was
+ * compiled before; least recently used entries leave first. Null when the root itself is hidden.
+ */
+export function compiledTree(template: ParsedTemplate, tall: boolean): TemplateNode | null {
+  const key = `${template.hash}:${tall ? "tall" : "wide"}`;
+  const kept = compiled.get(key);
+  if (kept !== undefined) {
+    compiled.delete(key);
+    compiled.set(key, kept);
+    return kept;
+  }
+  const tree = applyOverrides(template.document.root, tall) ?? null;
+  compiled.set(key, tree);
+  if (compiled.size > maxCompiled) {
+    const oldest = compiled.keys().next().value;
+    if (oldest !== undefined) compiled.delete(oldest);
+  }
+  return tree;
+}
+
+/** How many compiled trees are kept (tests check the bound). */
+export function compiledCount(): number {
+  return compiled.size;
+}
