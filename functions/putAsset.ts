@@ -1,6 +1,12 @@
-// PUT /api/assets/{name}: stores one image (logo, background) under its name for specs to use; idempotent.
+// PUT /api/assets/{name}: stores one image (logo, background, image param) or brand font under its name for specs and templates to use; idempotent.
 import { app } from "@azure/functions";
-import { assetContentTypes, checkAssetName, openStorage, storeAsset } from "../jobs";
+import {
+  assetContentTypes,
+  checkAssetName,
+  fontContentTypes,
+  openStorage,
+  storeAsset,
+} from "../jobs";
 import { readBinaryBody } from "./host/httpBody";
 import { errorResponse } from "./host/httpErrors";
 import { triggers } from "./host/triggers";
@@ -12,9 +18,15 @@ export const putAssetHandler = (appSettings: AppSettings): HttpInitHandler =>
     try {
       // The name is checked first: a bad one is refused before the body is read.
       const name = checkAssetName(request.params.name ?? "");
+      // A brand font may be larger than an image: the limit follows the declared type.
+      const declared = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+      const fontTypes = Object.values(fontContentTypes);
       const body = await readBinaryBody(request, {
-        limit: limits.maxAssetBytes,
-        contentTypes: assetContentTypes,
+        limit:
+          declared && fontTypes.includes(declared)
+            ? limits.template.maxFontBytes
+            : limits.maxAssetBytes,
+        contentTypes: [...assetContentTypes, ...fontTypes],
       });
       const stored = await storeAsset(await openStorage(appSettings), name, body.bytes, {
         declaredType: body.contentType,

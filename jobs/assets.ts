@@ -10,8 +10,13 @@ import {
   assetName,
   type CardSpec,
   checkAssetImage,
+  checkFontFile,
+  FontFileError,
+  type FontFormat,
   formatPath,
   limits,
+  type ParsedTemplate,
+  type TemplateDocument,
 } from "../renderer";
 import { isNotFound, isRestError, JobError, storageCall } from "./errors";
 import { mapWithLimit } from "../support";
@@ -76,16 +81,86 @@ export function checkAssetName(name: string): string {
   return parsed.data;
 }
 
-/** The asset fields of a spec with the names they give. */
-export function assetFieldsOf(spec: CardSpec): { field: "logo" | "background"; asset: string }[] {
-  return (["logo", "background"] as const).flatMap((field) => {
-    const asset = spec[field];
-    return asset === undefined ? [] : [{ field, asset }];
-  });
+/** Where a card names an asset (`logo`, `params.avatar`, `template.fonts[0]`), the name, and what it must be. */
+export interface AssetField {
+  field: string;
+  asset: string;
+  kind: "image" | "font";
 }
 
+/** `{{param}}` as a whole value: the placeholder rule of renderer/template/schema.ts. */
+const wholePlaceholder = /^\{\{\s*[A-Za-z][A-Za-z0-9_]*\s*\}\}$/;
+
+/** Asset names a template's image nodes give literally (not through a `{{param}}`). */
+function literalImageSources(node: TemplateDocument["root"], path: string): AssetField[] {
+  if (node.type === "image") {
+    return wholePlaceholder.test(node.src)
+      ? []
+      : [{ field: `${path}.src`, asset: node.src, kind: "image" }];
+  }
+  if (node.type !== "stack") return [];
+  return (node.children ?? []).flatMap((child, index) =>
+    literalImageSources(child, `${path}.children[${index}]`),
+  );
+}
+
+/**
+ * Every asset a template makes a card need: its brand fonts, its image params (the card's value,
+ * else the param's default) and image nodes' literal sources. Paths are relative to the card;
+ * what comes from the template document itself is under `template.` (`template.fonts[0]`).
+ */
+function templateAssetFields(spec: CardSpec, template: ParsedTemplate): AssetField[] {
+  const { document } = template;
+  const fonts = document.fonts.map((font, index): AssetField => ({
+    field: `template.fonts[${index}]`,
+    asset: font.src,
+    kind: "font",
+  }));
+  const params = Object.entries(document.params).flatMap(([param, definition]): AssetField[] => {
+    if (definition.type !== "image") return [];
+    // As the renderer resolves params (renderer/template/params.ts): the card's value if it
+    // gives one, even "" (then nothing is drawn), else the default.
+    const own = spec.params !== undefined && Object.hasOwn(spec.params, param);
+    const value = own ? spec.params?.[param] : definition.default;
+    if (typeof value !== "string" || value === "") return [];
+    const field = own ? `params.${param}` : `template.params.${param}.default`;
+    return [{ field, asset: value, kind: "image" }];
+  });
+  return [...fonts, ...params, ...literalImageSources(document.root, "template.root")];
+}
+
+const isAssetName = (value: string) => assetName.safeParse(value).success;
+
+/**
+ * The asset fields of a spec (and of its template, when it has one) with the names they give,
+ * each name valid by the asset naming rule: storage is never asked for another
+ * (invalidAssetFieldsOf lists those, so that the card can be refused).
+ */
+export function assetFieldsOf(spec: CardSpec, template?: ParsedTemplate): AssetField[] {
+  const own = (["logo", "background"] as const).flatMap((field): AssetField[] => {
+    const asset = spec[field];
+    return asset === undefined ? [] : [{ field, asset, kind: "image" }];
+  });
+  const fromTemplate = template ? templateAssetFields(spec, template) : [];
+  return [...own, ...fromTemplate.filter((entry) => isAssetName(entry.asset))];
+}
+
+/** Template-made asset references that break the asset naming rule (a `../x` or a URL): the card must be refused. */
+export function invalidAssetFieldsOf(spec: CardSpec, template: ParsedTemplate): AssetField[] {
+  return templateAssetFields(spec, template).filter((entry) => !isAssetName(entry.asset));
+}
+
+/** Content types of brand font files, by format (IANA `font/*`). */
+export const fontContentTypes: Readonly<Record<FontFormat, string>> = {
+  ttf: "font/ttf",
+  otf: "font/otf",
+  woff: "font/woff",
+  woff2: "font/woff2",
+};
+
 export interface CheckedAsset {
-  format: AssetFormat;
+  /** An image format, or a brand font's (width and height are then 0). */
+  format: AssetFormat | FontFormat;
   contentType: string;
   width: number;
   height: number;
@@ -119,6 +194,36 @@ export async function checkAssetBytes(
   return { format: decoded.format, contentType, width: decoded.width, height: decoded.height };
 }
 
+/**
+ * A brand font file checked as the renderer checks it (renderer/fonts/brandFontFile.ts: size,
+ * format by its first bytes, container and tables), so a font accepted here is one a template can
+ * use. With `declaredType`, the bytes must be of that type.
+ */
+export async function checkFontAssetBytes(
+  asset: string,
+  bytes: Uint8Array,
+  declaredType?: string,
+): Promise<CheckedAsset> {
+  let format: FontFormat;
+  try {
+    format = checkFontFile(bytes, `font "${asset}"`).format;
+  } catch (error) {
+    if (error instanceof FontFileError) throw new InvalidAssetError(asset, error.message);
+    throw error;
+  }
+  const contentType = fontContentTypes[format];
+  if (declaredType !== undefined && declaredType !== contentType) {
+    throw new InvalidAssetError(
+      asset,
+      `asset "${asset}": sent as ${declaredType} but the bytes are ${format.toUpperCase()}; send Content-Type ${contentType}`,
+    );
+  }
+  return { format, contentType, width: 0, height: 0 };
+}
+
+const isFontType = (contentType: string | undefined) =>
+  contentType !== undefined && Object.values(fontContentTypes).includes(contentType);
+
 /** Blob metadata keys of a stored asset. */
 const meta = { sha256: "sha256", width: "width", height: "height" } as const;
 
@@ -133,7 +238,8 @@ export interface StoredAsset extends CheckedAsset {
 }
 
 /**
- * Validates and stores one asset under its name. Idempotent: the same bytes under the same name
+ * Validates and stores one asset under its name: an image, or a brand font when `declaredType` is
+ * one of fontContentTypes. Idempotent: the same bytes under the same name
  * write nothing the second time (the SHA-256 in the blob's metadata says so) and answer
  * `unchanged`; other bytes replace the asset (`replaced`). Invalid names or bytes throw before
  * storage is touched.
@@ -145,7 +251,9 @@ export async function storeAsset(
   options: { declaredType?: string } = {},
 ): Promise<StoredAsset> {
   checkAssetName(name);
-  const checked = await checkAssetBytes(name, bytes, options.declaredType);
+  const checked = isFontType(options.declaredType)
+    ? await checkFontAssetBytes(name, bytes, options.declaredType)
+    : await checkAssetBytes(name, bytes, options.declaredType);
   return writeCheckedAsset(storage, name, bytes, checked);
 }
 
@@ -272,13 +380,24 @@ export async function unpinAssets(
   return deleted.filter(Boolean).length;
 }
 
-/** Loads the assets a spec names; `path` is where the spec sits (`["items", 5]`) for error messages. */
-export type AssetLoader = (spec: CardSpec, path?: readonly PropertyKey[]) => Promise<AssetBytes>;
+/**
+ * Loads the assets a spec (and its template: fonts, image params) names; `path` is where the spec
+ * sits (`["items", 5]`) for error messages.
+ */
+export type AssetLoader = (
+  spec: CardSpec,
+  path?: readonly PropertyKey[],
+  template?: ParsedTemplate,
+) => Promise<AssetBytes>;
+
+/** Largest encoded asset of a kind: images limits.maxAssetBytes, brand fonts limits.template.maxFontBytes. */
+const maxBytesOf = (kind: AssetField["kind"]) =>
+  kind === "font" ? limits.template.maxFontBytes : limits.maxAssetBytes;
 
 type Loaded =
   | { kind: "bytes"; bytes: Uint8Array }
   | { kind: "missing" }
-  | { kind: "too-large"; size: number }
+  | { kind: "too-large"; size: number; limit: number }
   | { kind: "unpinned" }
   | { kind: "pin-gone"; pin: AssetPin };
 
@@ -287,7 +406,11 @@ type Loaded =
  * could belong to two versions). The declared length is checked before the body is read, and
  * the body is cut off past the limit whatever the header said.
  */
-async function downloadAsset(blob: BlobClient, pin: AssetPin | undefined): Promise<Loaded> {
+async function downloadAsset(
+  blob: BlobClient,
+  pin: AssetPin | undefined,
+  maxBytes: number,
+): Promise<Loaded> {
   let response;
   try {
     response = await blob.download(0, undefined, pin ? { conditions: { ifMatch: pin.etag } } : {});
@@ -302,18 +425,18 @@ async function downloadAsset(blob: BlobClient, pin: AssetPin | undefined): Promi
     if (body instanceof Readable) body.on("error", () => undefined).destroy();
   };
   const declared = response.contentLength ?? 0;
-  if (declared > limits.maxAssetBytes) {
+  if (declared > maxBytes) {
     abandon();
-    return { kind: "too-large", size: declared };
+    return { kind: "too-large", size: declared, limit: maxBytes };
   }
   const parts: Buffer[] = [];
   let received = 0;
   for await (const part of body ?? []) {
     const buffer: Buffer = typeof part === "string" ? Buffer.from(part, "utf8") : part;
     received += buffer.length;
-    if (received > limits.maxAssetBytes) {
+    if (received > maxBytes) {
       abandon();
-      return { kind: "too-large", size: received };
+      return { kind: "too-large", size: received, limit: maxBytes };
     }
     parts.push(buffer);
   }
@@ -335,7 +458,7 @@ function assetBytes(loaded: Loaded, field: string, asset: string): Uint8Array {
       throw new AssetError(
         field,
         asset,
-        `${blob} is ${loaded.size.toLocaleString("en-US")} bytes; expected at most ${limits.maxAssetBytes.toLocaleString("en-US")}`,
+        `${blob} is ${loaded.size.toLocaleString("en-US")} bytes; expected at most ${loaded.limit.toLocaleString("en-US")}`,
       );
     case "unpinned":
       throw new AssetError(
@@ -352,15 +475,21 @@ function assetBytes(loaded: Loaded, field: string, asset: string): Uint8Array {
   }
 }
 
-/** `load` called once per asset name while it succeeds; a failure is forgotten, so the next card (or redelivery) tries again. */
-function loadingOnce(load: (asset: string) => Promise<Loaded>): (asset: string) => Promise<Loaded> {
+/**
+ * `load` called once per asset name and kind (the kind sets the size limit) while it succeeds; a
+ * failure is forgotten, so the next card (or redelivery) tries again.
+ */
+function loadingOnce(
+  load: (asset: string, kind: AssetField["kind"]) => Promise<Loaded>,
+): (asset: string, kind: AssetField["kind"]) => Promise<Loaded> {
   const cache = new Map<string, Promise<Loaded>>();
-  return (asset) => {
-    let pending = cache.get(asset);
+  return (asset, kind) => {
+    const key = `${kind}:${asset}`;
+    let pending = cache.get(key);
     if (!pending) {
-      pending = load(asset);
-      cache.set(asset, pending);
-      pending.catch(() => cache.delete(asset));
+      pending = load(asset, kind);
+      cache.set(key, pending);
+      pending.catch(() => cache.delete(key));
     }
     return pending;
   };
@@ -380,18 +509,18 @@ export function createAssetLoader(
   pins?: Readonly<Record<string, AssetPin>>,
 ): AssetLoader {
   const pinned = pins ? new Map(Object.entries(pins)) : undefined;
-  const loadOnce = loadingOnce(async (asset) => {
+  const loadOnce = loadingOnce(async (asset, kind) => {
     const pin = pinned?.get(asset);
     if (pinned && !pin) return { kind: "unpinned" };
     const blob = storage.assets.getBlobClient(asset);
     return storageCall(`reading asset ${asset}`, () =>
-      downloadAsset(pin ? blob.withSnapshot(pin.snapshot) : blob, pin),
+      downloadAsset(pin ? blob.withSnapshot(pin.snapshot) : blob, pin, maxBytesOf(kind)),
     );
   });
-  return async (spec, path = []) => {
+  return async (spec, path = [], template) => {
     const entries = await Promise.all(
-      assetFieldsOf(spec).map(async ({ field, asset }) => {
-        const loaded = await loadOnce(asset);
+      assetFieldsOf(spec, template).map(async ({ field, asset, kind }) => {
+        const loaded = await loadOnce(asset, kind);
         return [asset, assetBytes(loaded, formatPath([...path, field]), asset)] as const;
       }),
     );

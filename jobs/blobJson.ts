@@ -30,7 +30,11 @@ export async function writeJsonBlob(
  * it) came back cut or padded — "not JSON" (seen under load in tests/reliability/faults.test.ts).
  * One response is one version of the blob.
  */
-async function downloadWhole(blob: BlobClient, where: string): Promise<Buffer> {
+async function downloadWhole(
+  blob: BlobClient,
+  where: string,
+  limit: number = pipeline.maxDocumentBytes,
+): Promise<Buffer> {
   const response = await blob.download(0);
   const body = response.readableStreamBody;
   // A refused body is abandoned: the refusal is the error reported, not the abort it causes.
@@ -38,7 +42,6 @@ async function downloadWhole(blob: BlobClient, where: string): Promise<Buffer> {
     if (body instanceof Readable) body.on("error", () => undefined).destroy();
   };
   const declared = response.contentLength ?? 0;
-  const limit = pipeline.maxDocumentBytes;
   if (declared > limit) {
     abandon();
     throw new CorruptDocumentError(`${where} is ${declared} bytes; documents are at most ${limit}`);
@@ -57,21 +60,35 @@ async function downloadWhole(blob: BlobClient, where: string): Promise<Buffer> {
   return Buffer.concat(parts, received);
 }
 
-/** Downloads and validates a JSON blob; undefined when it does not exist. */
-export async function readJsonBlob<T>(
+/**
+ * A blob's bytes in one GET, at most `maxBytes` (default pipeline.maxDocumentBytes; more throws
+ * CorruptDocumentError without reading past it); undefined when it does not exist.
+ */
+export async function readBlobBytes(
   container: ContainerClient,
   blobName: string,
-  schema: z.ZodType<T>,
-): Promise<T | undefined> {
+  maxBytes?: number,
+): Promise<Buffer | undefined> {
   const where = `${container.containerName}/${blobName}`;
-  let body: Buffer;
   try {
-    body = await downloadWhole(container.getBlobClient(blobName), where);
+    return await downloadWhole(container.getBlobClient(blobName), where, maxBytes);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     if (error instanceof CorruptDocumentError) throw error;
     return storageCall(`reading ${where}`, () => Promise.reject(error));
   }
+}
+
+/** Downloads and validates a JSON blob (at most `maxBytes`, see readBlobBytes); undefined when it does not exist. */
+export async function readJsonBlob<T>(
+  container: ContainerClient,
+  blobName: string,
+  schema: z.ZodType<T>,
+  maxBytes?: number,
+): Promise<T | undefined> {
+  const where = `${container.containerName}/${blobName}`;
+  const body = await readBlobBytes(container, blobName, maxBytes);
+  if (body === undefined) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));

@@ -4,7 +4,9 @@ import {
   estimateRenderMs,
   extensions,
   parseCardSpec,
+  type ParsedTemplate,
   renderCard,
+  withTemplateSize,
   type RenderedCard,
 } from "../renderer";
 import type { BlobItem } from "@azure/storage-blob";
@@ -34,6 +36,7 @@ import {
 import { names, pipeline, protocolVersion, readSettings, type Settings } from "../settings";
 import { specHash } from "./specHash";
 import type { JobStorage } from "./storage";
+import { templateForCard } from "./templatePins";
 
 export type ChunkOutcome =
   | { kind: "rendered"; batchId: string; chunk: number; ok: number; failed: number }
@@ -176,12 +179,15 @@ function renderWithinLimits(
   loadAssets: AssetLoader,
   gate: RenderGate,
   deadlineMs: number,
+  template: ParsedTemplate | undefined,
 ): Promise<RenderedCard> {
-  return withDeadline(deadlineMs, estimateRenderMs(spec), (startClock) =>
-    gate.run(renderCost(spec), async () => {
-      const assets = await loadAssets(spec, ["items", item.index]);
+  // A card of a template of its own without a size has its template's: cost and memory by it.
+  const sized = withTemplateSize(spec, template?.document.size);
+  return withDeadline(deadlineMs, estimateRenderMs(sized), (startClock) =>
+    gate.run(renderCost(sized), async () => {
+      const assets = await loadAssets(sized, ["items", item.index], template);
       startClock();
-      return renderCard(spec, assets);
+      return renderCard(sized, assets, undefined, template);
     }),
   );
 }
@@ -258,7 +264,9 @@ export async function renderChunkItem(
 
   let rendered: RenderedCard;
   try {
-    rendered = await renderWithinLimits(spec, item, loadAssets, gate, deadlineMs(spec));
+    // The version pinned at enqueue (spec.templateVersion, covered by the spec hash), read once per process.
+    const template = await templateForCard(storage, spec, ["items", item.index]);
+    rendered = await renderWithinLimits(spec, item, loadAssets, gate, deadlineMs(spec), template);
   } catch (error) {
     const failure = itemFailure(error);
     if (failure === "retry") throw error;

@@ -8,6 +8,7 @@ import {
   outputSize,
   parseBatchFile,
   type ParsedBatch,
+  type ParsedTemplate,
   SpecValidationError,
 } from "../renderer";
 import { assetFieldsOf, type AssetReference } from "./assets";
@@ -26,6 +27,7 @@ import {
 import { maxQueueMessageBytes, pipeline, protocolVersion, type Settings } from "../settings";
 import { specHash } from "./specHash";
 import type { JobStorage } from "./storage";
+import { pinCardTemplates } from "./templatePins";
 
 export interface EnqueueOptions {
   settings: Settings;
@@ -184,10 +186,16 @@ function effectiveTtl(
 
 type AcceptedItem = { index: number; id: string; spec: CardSpec };
 
-/** Where the accepted cards name assets (`items[5].logo`): each is pinned before anything is written. */
-function assetReferencesOf(accepted: readonly AcceptedItem[]): AssetReference[] {
+/**
+ * Where the accepted cards name assets (`items[5].logo`, `items[5].params.avatar`, a template's
+ * `items[5].template.fonts[0]`): each is pinned before anything is written.
+ */
+function assetReferencesOf(
+  accepted: readonly AcceptedItem[],
+  templates: ReadonlyMap<number, ParsedTemplate>,
+): AssetReference[] {
   return accepted.flatMap((item) =>
-    assetFieldsOf(item.spec).map(({ field, asset }) => ({
+    assetFieldsOf(item.spec, templates.get(item.index)).map(({ field, asset }) => ({
       path: formatPath(["items", item.index, field]),
       asset,
     })),
@@ -263,7 +271,11 @@ export async function enqueueBatch(
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
   const batchId = createBatchId(now);
 
-  const { accepted, rejected } = sortItems(parsed.items);
+  const sorted = sortItems(parsed.items);
+  // Stored templates pinned to their current version: a card whose template is unusable is refused.
+  const pinned = await pinCardTemplates(storage, sorted.accepted);
+  const accepted = pinned.accepted;
+  const rejected = [...sorted.rejected, ...pinned.rejected].sort((a, b) => a.index - b.index);
   // Checked before anything is written, like every batch-level problem.
   checkBatchRenderBudget(accepted, settings.MAX_BATCH_RENDER_SECONDS);
   const chunks = planChunks(batchId, accepted, settings.CHUNK_SIZE, chunkCostBudget);
@@ -293,7 +305,7 @@ export async function enqueueBatch(
   await writeBatch(storage, {
     record,
     // Pinned before anything else is written: a missing one refuses the batch (writeBatch).
-    assetReferences: assetReferencesOf(accepted),
+    assetReferences: assetReferencesOf(accepted, pinned.templates),
     ...(options.expectedAssets ? { expectedAssets: options.expectedAssets } : {}),
     claimChecks: chunks.flatMap((planned) =>
       planned.claimCheck ? [{ blob: planned.claimCheck, chunk: planned.inline }] : [],

@@ -1,5 +1,6 @@
 // Named error classes of the job pipeline, the rule that says which storage failures are worth a retry, and retry vs poison for a failed delivery.
 import { RestError } from "@azure/storage-blob";
+import { names } from "../settings";
 import { errorRule, translateError } from "../support";
 
 /** The job pipeline's base: every error jobs/ throws is one (functions/ and cli/ translate them). */
@@ -113,4 +114,46 @@ const deliveryFailures = [
 /** Retry vs poison for a chunk message whose processing threw (functions/renderBatch.ts). */
 export function deliveryFailure(error: unknown): DeliveryFailure {
   return translateError(error, deliveryFailures) ?? { action: "retry" };
+}
+
+/** No stored template has this name (never pushed): names the template and the nearest stored names. */
+export class TemplateNotFoundError extends JobError {
+  override name = "TemplateNotFoundError";
+  constructor(
+    readonly template: string,
+    readonly suggestions: readonly string[],
+  ) {
+    super(
+      `template "${template}" not found in the "${names.containers.templates}" container${suggestions.length ? `; did you mean ${suggestions.map((name) => JSON.stringify(name)).join(", ")}?` : ""} (push it with cardpress templates push or PUT /api/templates/${template})`,
+    );
+  }
+}
+
+/** A template version (content hash) a card pins is not stored: deleted, or never pushed. */
+export class TemplateVersionNotFoundError extends JobError {
+  override name = "TemplateVersionNotFoundError";
+  constructor(
+    readonly hash: string,
+    readonly template?: string,
+  ) {
+    super(
+      `template version ${hash}${template ? ` of "${template}"` : ""} not found in the "${names.containers.templates}" container (versions/${hash}.json); push that version again, or name the template without templateVersion to use its current version`,
+    );
+  }
+}
+
+/** A stored template blob that fails its checks (size, JSON, schema, content hash): written by something else. */
+export class InvalidStoredTemplateError extends JobError {
+  override name = "InvalidStoredTemplateError";
+  constructor(
+    readonly blob: string,
+    reason: string,
+  ) {
+    super(`stored template ${blob} is unusable: ${reason}; push the template again`);
+  }
+}
+
+/** A template name that cannot be stored: not a template name, a built-in's, or not the route's. */
+export class TemplateNameError extends JobError {
+  override name = "TemplateNameError";
 }

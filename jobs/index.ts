@@ -2,11 +2,14 @@
 export {
   AssetChangedError,
   assetContentTypes,
+  type AssetField,
   assetFieldsOf,
   checkAssetBytes,
   checkAssetName,
+  checkFontAssetBytes,
   type CheckedAsset,
   createAssetLoader,
+  fontContentTypes,
   InvalidAssetError,
   InvalidAssetNameError,
   MissingAssetsError,
@@ -23,9 +26,13 @@ export {
   describeStorageError,
   InvalidBatchIdError,
   InvalidBlobNameError,
+  InvalidStoredTemplateError,
   JobError,
   RejectedMessageError,
   StorageConfigError,
+  TemplateNameError,
+  TemplateNotFoundError,
+  TemplateVersionNotFoundError,
   TransientStorageError,
 } from "./errors";
 export { eventLoopDelay } from "./eventLoopDelay";
@@ -47,3 +54,16 @@ export {
   openStorage,
   storageClientOptions,
 } from "./storage";
+export { pinCardTemplates, templateForCard, usesStoredTemplate } from "./templatePins";
+export {
+  findTemplateVersion,
+  getTemplate,
+  getTemplateVersion,
+  listTemplates,
+  type PushedTemplate,
+  pushTemplate,
+  resolveTemplateVersion,
+  type StoredTemplate,
+  type TemplateListing,
+  type TemplateSummary,
+} from "./templates";

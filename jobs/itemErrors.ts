@@ -1,8 +1,19 @@
 // Per-item failures as recorded in batch records and chunk results: a code, a message, the fields at fault; and which card failures fail the delivery instead.
-import { AssetError, EngineUnavailableError, SpecValidationError } from "../renderer";
+import {
+  AssetError,
+  BrandFontBudgetError,
+  EngineUnavailableError,
+  FontFileError,
+  SpecValidationError,
+} from "../renderer";
 import { errorRule, translateError } from "../support";
 import { CardDeadlineError } from "./deadline";
-import { JobError } from "./errors";
+import {
+  InvalidStoredTemplateError,
+  JobError,
+  TemplateNotFoundError,
+  TemplateVersionNotFoundError,
+} from "./errors";
 import type { ItemError } from "./protocol";
 
 const itemCodes = [
@@ -14,6 +25,20 @@ const itemCodes = [
   errorRule(AssetError, (error): ItemError => ({ code: "asset", message: error.message })),
   errorRule(CardDeadlineError, (error): ItemError => ({
     code: "deadline_exceeded",
+    message: error.message,
+  })),
+  // A brand font file the renderer refuses (not a font, truncated, lying tables): the card's asset.
+  errorRule(FontFileError, (error): ItemError => ({ code: "font", message: error.message })),
+  errorRule(TemplateNotFoundError, (error): ItemError => ({
+    code: "template_not_found",
+    message: error.message,
+  })),
+  errorRule(TemplateVersionNotFoundError, (error): ItemError => ({
+    code: "template_version_not_found",
+    message: error.message,
+  })),
+  errorRule(InvalidStoredTemplateError, (error): ItemError => ({
+    code: "invalid_stored_template",
     message: error.message,
   })),
 ];
@@ -42,6 +67,13 @@ const itemFailures = [
   errorRule(AssetError, (): ItemFailure => "record"),
   // A JobError, but the card's fault: its own rule wins over its base's.
   errorRule(CardDeadlineError, (): ItemFailure => "record"),
+  // The template's fault, not storage's: a retry reads the same blob (or the same absence).
+  errorRule(FontFileError, (): ItemFailure => "record"),
+  // This process's budget of registered brand fonts is spent: another instance renders the card.
+  errorRule(BrandFontBudgetError, (): ItemFailure => "retry"),
+  errorRule(TemplateNotFoundError, (): ItemFailure => "record"),
+  errorRule(TemplateVersionNotFoundError, (): ItemFailure => "record"),
+  errorRule(InvalidStoredTemplateError, (): ItemFailure => "record"),
   errorRule(JobError, (): ItemFailure => "retry"),
   errorRule(EngineUnavailableError, (): ItemFailure => "retry"),
 ];

@@ -1,6 +1,6 @@
 // Where everything of a batch lives in blob storage: every blob name is built and checked here, and batch ids.
 import { randomBytes } from "node:crypto";
-import { cardId, type ImageFormat, limits } from "../renderer";
+import { cardId, type ImageFormat, limits, templateNamePattern } from "../renderer";
 import { InvalidBatchIdError, InvalidBlobNameError } from "./errors";
 
 /*
@@ -12,6 +12,12 @@ import { InvalidBatchIdError, InvalidBlobNameError } from "./errors";
  * Container `jobs`:
  *   <batchId>/<chunk>.json             claim-check payload of a chunk message over the queue limit
  *   _idempotency/<sha256 of key>.json  an Idempotency-Key's batch (jobs/idempotency.ts), pruned with it
+ * Container `templates` (jobs/templates.ts):
+ *   versions/<sha256>.json             one template version: the canonical JSON of the validated
+ *                                      document, named by its content hash; written create-only,
+ *                                      never changed, never pruned (queued cards pin it)
+ *   names/<name>.json                  a name's current version (pointer); `name` may hold "/"
+ *                                      (`names/brand/quote.json`); replaced by each push
  * Item ids and batch ids start with a letter or digit, so no item collides with `_batch.json`.
  *
  * Names are built only from parts that passed their own check (batch id, item id, chunk number,
@@ -65,7 +71,7 @@ export const outputExtensionByFormat = {
 } as const satisfies Record<ImageFormat, string>;
 const outputExtensions: readonly string[] = Object.values(outputExtensionByFormat);
 
-export type LayoutContainer = "renders" | "jobs";
+export type LayoutContainer = "renders" | "jobs" | "templates";
 
 /** Every blob the pipeline names, by its parts. */
 export type LayoutBlob =
@@ -73,7 +79,11 @@ export type LayoutBlob =
   | { kind: "chunkResult"; batchId: string; chunk: number }
   | { kind: "output"; batchId: string; itemId: string; extension: string }
   | { kind: "expiryMarker"; expiresAt: Date; batchId: string }
-  | { kind: "claimCheck"; batchId: string; chunk: number };
+  | { kind: "claimCheck"; batchId: string; chunk: number }
+  | { kind: "templateVersion"; hash: string }
+  | { kind: "templatePointer"; name: string };
+
+type BatchBlob = Exclude<LayoutBlob, { kind: "templateVersion" | "templatePointer" }>;
 
 const containerOf: Record<LayoutBlob["kind"], LayoutContainer> = {
   batchRecord: "renders",
@@ -81,6 +91,8 @@ const containerOf: Record<LayoutBlob["kind"], LayoutContainer> = {
   output: "renders",
   expiryMarker: "renders",
   claimCheck: "jobs",
+  templateVersion: "templates",
+  templatePointer: "templates",
 };
 
 const chunkName = (chunk: number) => String(chunk).padStart(4, "0");
@@ -101,8 +113,36 @@ function checkedChunk(chunk: number): string {
     : refuse("chunk number", chunk, `an integer from 0 to ${maxChunkNumber}`);
 }
 
+const hashPattern = /^[0-9a-f]{64}$/;
+const hashExpectation = "a SHA-256 content hash (64 lower-case hex digits)";
+
+/** A stored template's name: the template schema's rule (`brand/quote`), so no "..", no "//", no URL. */
+export function isTemplateName(value: string): boolean {
+  return value.length <= limits.template.maxNameLength && templateNamePattern.test(value);
+}
+
+function templateBlobName(
+  blob: Extract<LayoutBlob, { kind: "templateVersion" | "templatePointer" }>,
+) {
+  if (blob.kind === "templateVersion") {
+    return hashPattern.test(blob.hash)
+      ? `versions/${blob.hash}.json`
+      : refuse("template version", blob.hash, hashExpectation);
+  }
+  return isTemplateName(blob.name)
+    ? `names/${blob.name}.json`
+    : refuse("template name", blob.name, 'a template name such as "brand/quote"');
+}
+
 /** The one place a blob name is made: each part is checked, then the whole name. */
 export function buildBlobName(blob: LayoutBlob): string {
+  if (blob.kind === "templateVersion" || blob.kind === "templatePointer") {
+    return assertLayoutName("templates", templateBlobName(blob));
+  }
+  return buildBatchBlobName(blob);
+}
+
+function buildBatchBlobName(blob: BatchBlob): string {
   const batchId = checkedBatchId(blob.batchId);
   let name: string;
   switch (blob.kind) {
@@ -145,6 +185,10 @@ const grammar: Record<LayoutContainer, { kind: LayoutBlob["kind"]; pattern: RegE
     { kind: "expiryMarker", pattern: new RegExp(`^_expiry/(${isoPattern})/([^/]+)$`) },
   ],
   jobs: [{ kind: "claimCheck", pattern: /^([^/]+)\/(\d{4})\.json$/ }],
+  templates: [
+    { kind: "templateVersion", pattern: /^versions\/([^/]+)\.json$/ },
+    { kind: "templatePointer", pattern: /^names\/(.+)\.json$/ },
+  ],
 };
 
 function partsOf(kind: LayoutBlob["kind"], match: RegExpExecArray): LayoutBlob | undefined {
@@ -159,11 +203,21 @@ function partsOf(kind: LayoutBlob["kind"], match: RegExpExecArray): LayoutBlob |
       return { kind, batchId: first, itemId: second, extension: third };
     case "expiryMarker":
       return { kind, expiresAt: new Date(first), batchId: second };
+    case "templateVersion":
+      return { kind, hash: first };
+    case "templatePointer":
+      return { kind, name: first };
   }
 }
 
 /** Rebuilding from the parts must give the same name back: that is what "exactly" means. */
 function sameWhenRebuilt(blob: LayoutBlob, name: string): boolean {
+  if (blob.kind === "templateVersion") {
+    return hashPattern.test(blob.hash) && name === `versions/${blob.hash}.json`;
+  }
+  if (blob.kind === "templatePointer") {
+    return isTemplateName(blob.name) && name === `names/${blob.name}.json`;
+  }
   const batchOk = isBatchId(blob.batchId);
   switch (blob.kind) {
     case "batchRecord":
@@ -234,7 +288,19 @@ export const blobNames = {
     /^[0-9a-f]{64}$/.test(keyHash)
       ? `_idempotency/${keyHash}.json`
       : refuse("idempotency key hash", keyHash, "64 lower-case hex digits"),
+  /** In `templates`: one immutable version, by its content hash. */
+  templateVersion: (hash: string) => buildBlobName({ kind: "templateVersion", hash }),
+  /** In `templates`: a name's current version. */
+  templatePointer: (name: string) => buildBlobName({ kind: "templatePointer", name }),
+  /** Listing prefix of every name's pointer in `templates` (a name prefix may follow). */
+  templatePointersPrefix: "names/",
 } as const;
+
+/** The template name of a pointer blob listed in `templates`; undefined for any other name. */
+export function parseTemplatePointerName(blobName: string): string | undefined {
+  const blob = parseBlobName("templates", blobName);
+  return blob?.kind === "templatePointer" ? blob.name : undefined;
+}
 
 /** Reads `_expiry/<iso>/<batchId>` back; undefined for names that are not markers. */
 export function parseExpiryMarker(name: string): { expiresAt: Date; batchId: string } | undefined {

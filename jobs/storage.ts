@@ -20,6 +20,8 @@ export interface JobStorage {
   renders: ContainerClient;
   jobs: ContainerClient;
   assets: ContainerClient;
+  /** Users' templates by name and by content hash (jobs/templates.ts). */
+  templates: ContainerClient;
   renderQueue: QueueClient;
   poisonQueue: QueueClient;
   /** Account key SAS with a connection string; user-delegation SAS with an identity. */
@@ -108,6 +110,7 @@ export function connectStorage(connection: StorageConnection): JobStorage {
     renders: blobService.getContainerClient(names.containers.renders),
     jobs: blobService.getContainerClient(names.containers.jobs),
     assets: blobService.getContainerClient(names.containers.assets),
+    templates: blobService.getContainerClient(names.containers.templates),
     renderQueue: queueService.getQueueClient(names.renderQueue),
     poisonQueue: queueService.getQueueClient(names.poisonQueue),
     sasMode: "connectionString" in connection ? "account-key" : "user-delegation",
@@ -122,6 +125,7 @@ export async function ensureStorageResources(storage: JobStorage): Promise<void>
       storage.renders.createIfNotExists(),
       storage.jobs.createIfNotExists(),
       storage.assets.createIfNotExists(),
+      storage.templates.createIfNotExists(),
       storage.renderQueue.createIfNotExists(),
       storage.poisonQueue.createIfNotExists(),
     ]),

@@ -23,6 +23,11 @@ export const names = {
     jobs: "jobs",
     /** Caller-provided images referenced by name from specs (logo, background). */
     assets: "assets",
+    /**
+     * Users' templates: immutable versions by content hash (`versions/<sha256>.json`) and each
+     * name's current version (`names/<name>.json`); jobs/templates.ts.
+     */
+    templates: "templates",
   },
   /** Deployment packages of the Function App: infra uploads them, the host reads them by identity. */
   deploymentContainer: "deployments",
@@ -91,6 +96,14 @@ export const pipeline = {
    * is cut off after 230 s in Azure.
    */
   creationDeadlineMinutes: 60,
+  /**
+   * Parsed template versions one process keeps (by content hash; a version never changes, so an
+   * entry is never stale): a batch's chunks parse their template once. Each is at most
+   * limits.template.maxDocumentBytes (256 KiB) of JSON, so the cache stays within a few MiB.
+   */
+  templateCacheEntries: 32,
+  /** Templates one listing (GET /api/templates, cardpress templates list) returns at most. */
+  maxTemplatesListed: 1000,
   /** Shortest per-batch ttlHours: a shorter one is raised (with a warning) so the batch has time to render. */
   minTtlHours: 1,
   /**

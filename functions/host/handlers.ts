@@ -4,8 +4,10 @@ import "./quietAzureFunctions";
 import { createBatchHandler } from "../createBatch";
 import { getBatchHandler } from "../getBatch";
 import { healthHandler } from "../health";
+import { listTemplatesHandler } from "../listTemplates";
 import { pruneRendersHandler } from "../pruneRenders";
 import { putAssetHandler } from "../putAsset";
+import { putTemplateHandler } from "../putTemplate";
 import { renderBatchHandler } from "../renderBatch";
 import { renderCardHttpHandler } from "../renderCardHttp";
 import type { triggers } from "./triggers";
@@ -31,6 +33,8 @@ export function functionHandlers(appSettings: AppSettings): FunctionHandlers {
     createBatch: createBatchHandler(appSettings),
     getBatch: getBatchHandler(appSettings),
     putAsset: putAssetHandler(appSettings),
+    putTemplate: putTemplateHandler(appSettings),
+    listTemplates: listTemplatesHandler(appSettings),
     health: healthHandler(appSettings),
   };
 }

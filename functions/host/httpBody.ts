@@ -9,8 +9,11 @@ export interface JsonRequest {
   text(): Promise<string>;
 }
 
-export async function readJsonBody(request: JsonRequest): Promise<unknown> {
-  const limit = pipeline.maxRequestBytes;
+/** The JSON body, at most `limit` bytes (default pipeline.maxRequestBytes; a template is smaller). */
+export async function readJsonBody(
+  request: JsonRequest,
+  limit: number = pipeline.maxRequestBytes,
+): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   const contentType = request.headers.get("content-type");
   if (contentType && !/^application\/(.+\+)?json\b/i.test(contentType)) {

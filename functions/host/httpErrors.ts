@@ -1,5 +1,12 @@
 // HTTP answers for errors: 4xx for the caller's mistakes (with the fields at fault), 5xx only for ours, no stacks.
-import { AssetError, type SpecIssue, SpecValidationError } from "../../renderer";
+import {
+  AssetError,
+  BrandFontBudgetError,
+  FontFileError,
+  type SpecIssue,
+  SpecValidationError,
+  TemplateValidationError,
+} from "../../renderer";
 import {
   AssetChangedError,
   BatchNotFoundError,
@@ -9,8 +16,12 @@ import {
   InvalidAssetNameError,
   InvalidBatchIdError,
   InvalidIdempotencyKeyError,
+  InvalidStoredTemplateError,
   MissingAssetsError,
   StorageConfigError,
+  TemplateNameError,
+  TemplateNotFoundError,
+  TemplateVersionNotFoundError,
   TransientStorageError,
 } from "../../jobs";
 import { errorRule, type ErrorRule, translateError } from "../../support";
@@ -38,6 +49,8 @@ export interface ErrorBody {
     fields?: SpecIssue[];
     /** With `missing_assets`: the asset names not found in the `assets` container. */
     missingAssets?: string[];
+    /** With `template_not_found`: stored template names near the one asked for. */
+    suggestions?: string[];
   };
 }
 
@@ -103,6 +116,31 @@ function httpAnswers(invocationId: string): ErrorRule<HttpError>[] {
     ),
     errorRule(IdempotencyConflictError, (error) =>
       answer(409, "idempotency_conflict", error.message),
+    ),
+    // The template's font file (an asset the caller stored) is unusable: like a bad asset.
+    errorRule(FontFileError, (error) => answer(422, "font", error.message)),
+    errorRule(BrandFontBudgetError, () =>
+      answer(
+        503,
+        "font_budget",
+        `this instance holds as many brand fonts as its budget allows; retry later (invocation ${invocationId})`,
+      ),
+    ),
+    errorRule(TemplateValidationError, (error) =>
+      answer(400, "invalid_template", error.message, error.issues),
+    ),
+    errorRule(TemplateNameError, (error) => answer(400, "invalid_template_name", error.message)),
+    errorRule(TemplateNotFoundError, (error) =>
+      answer(404, "template_not_found", error.message, undefined, {
+        suggestions: [...error.suggestions],
+      }),
+    ),
+    errorRule(TemplateVersionNotFoundError, (error) =>
+      answer(404, "template_version_not_found", error.message),
+    ),
+    // Ours (storage holds a blob we did not write), but the message says what fixes it.
+    errorRule(InvalidStoredTemplateError, (error) =>
+      answer(500, "invalid_stored_template", error.message),
     ),
     errorRule(TransientStorageError, () => storageUnavailable(invocationId)),
     errorRule(StorageConfigError, () => storageUnavailable(invocationId)),

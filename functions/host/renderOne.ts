@@ -4,6 +4,7 @@ import {
   isBatchFile,
   parseCardSpec,
   renderCard,
+  withTemplateSize,
   type RenderedCard,
 } from "../../renderer";
 import {
@@ -11,14 +12,18 @@ import {
   type JobStorage,
   renderCost,
   type RenderGate,
+  resolveTemplateVersion,
   sharedRenderGate,
+  templateForCard,
+  usesStoredTemplate,
 } from "../../jobs";
 import { RequestBodyError } from "./httpErrors";
 import { createBatchPath } from "./triggers";
 
 /**
- * Storage is opened only when the spec names assets: plain cards render without it. The render
- * (assets included) waits for its share of the process's memory gate, as queue chunks do.
+ * Storage is opened only when the spec names assets or a stored template: plain cards render
+ * without it. A stored template is its current version, or the one `templateVersion` names. The
+ * render (assets included) waits for its share of the process's memory gate, as queue chunks do.
  */
 export async function renderSingleCard(
   json: unknown,
@@ -31,10 +36,16 @@ export async function renderSingleCard(
     );
   }
   const spec = parseCardSpec(json);
-  return gate.run(renderCost(spec), async () => {
-    const assets = assetNamesOf(spec).length
-      ? await createAssetLoader(await openStorage())(spec)
-      : new Map<string, Uint8Array>();
-    return renderCard(spec, assets);
+  const storage = usesStoredTemplate(spec) ? await openStorage() : undefined;
+  const template = storage
+    ? await templateForCard(storage, spec, [], (name) => resolveTemplateVersion(storage, name))
+    : undefined;
+  const sized = withTemplateSize(spec, template?.document.size);
+  return gate.run(renderCost(sized), async () => {
+    const assets =
+      template || assetNamesOf(sized).length
+        ? await createAssetLoader(storage ?? (await openStorage()))(sized, [], template)
+        : new Map<string, Uint8Array>();
+    return renderCard(sized, assets, undefined, template);
   });
 }

@@ -57,13 +57,35 @@ export const triggers = {
     authLevel: "function",
     maxBodyBytes: pipeline.maxRequestBytes,
   },
-  /** `{*name}` (catch-all): asset names may hold "/", e.g. PUT /api/assets/brand/logo.png. */
+  /**
+   * `{*name}` (catch-all): asset names may hold "/", e.g. PUT /api/assets/brand/logo.png. Images
+   * are at most limits.maxAssetBytes; brand fonts (font/*) at most limits.template.maxFontBytes.
+   */
   putAsset: {
     kind: "http",
     methods: ["PUT"],
     route: "assets/{*name}",
     authLevel: "function",
-    maxBodyBytes: limits.maxAssetBytes,
+    maxBodyBytes: Math.max(limits.maxAssetBytes, limits.template.maxFontBytes),
+  },
+  /**
+   * `{*name}` (catch-all): template names hold "/", e.g. PUT /api/templates/brand/quote. The body
+   * is one template document, so its limit is a template's (limits.template.maxDocumentBytes).
+   */
+  putTemplate: {
+    kind: "http",
+    methods: ["PUT"],
+    route: "templates/{*name}",
+    authLevel: "function",
+    maxBodyBytes: limits.template.maxDocumentBytes,
+  },
+  /** Function key, as every route but health: names, descriptions and params describe a customer's designs. */
+  listTemplates: {
+    kind: "http",
+    methods: ["GET"],
+    route: "templates",
+    authLevel: "function",
+    maxBodyBytes: pipeline.maxRequestBytes,
   },
   health: {
     kind: "http",

@@ -1,4 +1,4 @@
-// The storage account of cardpress, hardened: private containers for renders, jobs, assets and packages; the job queues; a lifecycle backstop.
+// The storage account of cardpress, hardened: private containers for renders, jobs, assets, templates and packages; the job queues; a lifecycle backstop.
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../../settings";
@@ -16,7 +16,7 @@ export interface RenderStorageArgs {
   deleteRendersAfterDays: number;
 }
 
-/** Every container cardpress needs: the jobs' three and the one for deployment packages. */
+/** Every container cardpress needs: the jobs' (renders, jobs, assets, templates) and the one for deployment packages. */
 export const containerNames = { ...names.containers, deployments: names.deploymentContainer };
 
 type ContainerKey = keyof typeof containerNames;

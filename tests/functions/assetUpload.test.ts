@@ -137,7 +137,7 @@ describe("PUT /api/assets/{name}", () => {
     const response = await put("bad/type.png", await solidPng(8, 8), headers);
     expect(response.status).toBe(415);
     expect(errorOf(response).message).toBe(
-      `expected Content-Type image/png, image/jpeg, image/webp, image/gif, received ${received}`,
+      `expected Content-Type image/png, image/jpeg, image/webp, image/gif, font/ttf, font/otf, font/woff, font/woff2, received ${received}`,
     );
     expect(await exists("bad/type.png")).toBe(false);
   });

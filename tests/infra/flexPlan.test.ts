@@ -89,8 +89,8 @@ test("creates exactly the expected resources: Y1's, with the Flex deployment con
     "azure-native:resources:ResourceGroup": 1,
     "azure-native:storage:StorageAccount": 1,
     "azure-native:storage:BlobServiceProperties": 1,
-    // renders, jobs, assets, deployments, and flex-deployment (written by One Deploy).
-    "azure-native:storage:BlobContainer": 5,
+    // renders, jobs, assets, templates, deployments, and flex-deployment (written by One Deploy).
+    "azure-native:storage:BlobContainer": 6,
     "azure-native:storage:Queue": 2,
     "azure-native:storage:ManagementPolicy": 1,
     "azure-native:storage:Blob": 1,

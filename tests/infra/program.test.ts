@@ -141,7 +141,8 @@ test("creates exactly the expected resources", () => {
     "azure-native:resources:ResourceGroup": 1,
     "azure-native:storage:StorageAccount": 1,
     "azure-native:storage:BlobServiceProperties": 1,
-    "azure-native:storage:BlobContainer": 4,
+    // renders, jobs, assets, templates, deployments.
+    "azure-native:storage:BlobContainer": 5,
     "azure-native:storage:Queue": 2,
     "azure-native:storage:ManagementPolicy": 1,
     "azure-native:storage:Blob": 1,
@@ -184,7 +185,7 @@ describe("storage", () => {
     });
   });
 
-  test("containers are the jobs' three plus deployments, all private", () => {
+  test("containers are the jobs' (renders, jobs, assets, templates) plus deployments, all private", () => {
     const containers = all("azure-native:storage:BlobContainer");
     expect(containers.map((container) => container.inputs.containerName).sort()).toEqual(
       [...Object.values(names.containers), names.deploymentContainer].sort(),
@@ -370,6 +371,19 @@ describe("function app", () => {
     );
     // The host reads its package (and the CLI lists it) through the same role.
     expect(conditionAllows(condition, `${blobs}/read`, deployments)).toBe(true);
+  });
+
+  test("the templates container exists, private, and the app's identity may read and write it", () => {
+    const templates = all("azure-native:storage:BlobContainer").filter(
+      (container) => container.inputs.containerName === "templates",
+    );
+    expect(templates).toHaveLength(1);
+    expect(templates[0]?.inputs.publicAccess).toBe("None");
+    const condition = String(assignmentOf(roleIds.blobDataOwner).inputs.condition);
+    const blobs = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
+    for (const action of [`${blobs}/read`, `${blobs}/write`, `${blobs}/add/action`]) {
+      expect([action, conditionAllows(condition, action, "templates")]).toEqual([action, true]);
+    }
   });
 
   test("no other role assignment carries blob data rights a condition would have to restrict", () => {

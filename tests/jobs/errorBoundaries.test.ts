@@ -7,7 +7,11 @@ import {
   BatchNotFoundError,
   deliveryFailure,
   InvalidBlobNameError,
+  InvalidStoredTemplateError,
   JobError,
+  TemplateNameError,
+  TemplateNotFoundError,
+  TemplateVersionNotFoundError,
   TransientStorageError,
   UndecodableMessageError,
   UntrustedMessageError,
@@ -16,9 +20,12 @@ import { itemFailure, toItemError } from "../../jobs/itemErrors";
 import { AzuriteMissingError } from "../../local";
 import {
   AssetError,
+  BrandFontBudgetError,
   EngineUnavailableError,
+  FontFileError,
   RenderError,
   SpecValidationError,
+  TemplateValidationError,
 } from "../../renderer";
 import { SettingsError } from "../../settings";
 import { errorRule, translateError } from "../../support";
@@ -113,4 +120,57 @@ test("CLI (cli/errors.ts): each layer's named errors become a UserError with an 
   expect(await exitCodeOf(new AzuriteMissingError())).toBe(exitCodes.usage);
   const bug = new TypeError("x is undefined");
   expect(await toUserError(bug)).toBe(bug);
+});
+
+test("stored templates (jobs/errors.ts): each boundary as docs/architecture.md tabulates it", async () => {
+  const notFound = new TemplateNotFoundError("brand/qoute", ["brand/quote"]);
+  const versionMissing = new TemplateVersionNotFoundError("a".repeat(64), "brand/quote");
+  const corrupt = new InvalidStoredTemplateError("templates/versions/x.json", "it is not JSON");
+  const badName = new TemplateNameError("invalid template name");
+  for (const error of [notFound, versionMissing, corrupt, badName]) {
+    expect(error).toBeInstanceOf(JobError);
+    expect(error.name).toBe(error.constructor.name);
+  }
+  // A card's template is its own fault: recorded, never retried (a retry reads the same blob).
+  expect([notFound, versionMissing, corrupt].map(itemFailure)).toEqual([
+    "record",
+    "record",
+    "record",
+  ]);
+  expect([notFound, versionMissing, corrupt].map((error) => toItemError(error).code)).toEqual([
+    "template_not_found",
+    "template_version_not_found",
+    "invalid_stored_template",
+  ]);
+  const http = (error: Error) => toHttpError(error, "inv-1");
+  expect(http(notFound)).toMatchObject({
+    status: 404,
+    body: { error: { code: "template_not_found", suggestions: ["brand/quote"] } },
+  });
+  expect(http(versionMissing)).toMatchObject({ status: 404, ours: false });
+  expect(http(corrupt)).toMatchObject({ status: 500, ours: true });
+  expect(http(corrupt).body.error.code).toBe("invalid_stored_template");
+  expect(http(badName)).toMatchObject({ status: 400 });
+  expect(http(new TemplateValidationError([{ path: "root.type", message: "x" }]))).toMatchObject({
+    status: 400,
+    body: { error: { code: "invalid_template", fields: [{ path: "root.type", message: "x" }] } },
+  });
+  for (const error of [notFound, versionMissing, corrupt, badName]) {
+    const translated = await toUserError(error);
+    expect(translated).toBeInstanceOf(UserError);
+    expect((translated as UserError).exitCode).toBe(exitCodes.usage);
+  }
+});
+
+test("brand fonts (renderer): a bad file is the card's fault, a spent font budget is retried elsewhere", () => {
+  const bad = new FontFileError('fonts[0].src "fonts/x.ttf": is not a font');
+  const budget = new BrandFontBudgetError("64 MB of brand fonts registered");
+  expect(itemFailure(bad)).toBe("record");
+  expect(toItemError(bad)).toEqual({ code: "font", message: bad.message });
+  expect(itemFailure(budget)).toBe("retry");
+  expect(toHttpError(bad, "inv-1")).toMatchObject({ status: 422, ours: false });
+  expect(toHttpError(budget, "inv-1")).toMatchObject({
+    status: 503,
+    body: { error: { code: "font_budget" } },
+  });
 });
