@@ -37,6 +37,22 @@ async function userErrorRules(): Promise<ErrorRule<UserError>[]> {
       renderer.SpecValidationError,
       (error) => new UserError(`${error.message}; fix the batch file and try again`),
     ),
+    errorRule(
+      renderer.TemplateValidationError,
+      (error) =>
+        new UserError(
+          `${error.message}; fix the template (cardpress templates validate ${error.source === "template" ? "<file>" : error.source} lists every problem with its line)`,
+        ),
+    ),
+    errorRule(
+      renderer.JsonSyntaxError,
+      (error) => new UserError(`${error.message}; fix the file and try again`),
+    ),
+    // The storage side's template errors already say what to do (push it, push that version again).
+    errorRule(jobs.TemplateNotFoundError, asIs),
+    errorRule(jobs.TemplateVersionNotFoundError, asIs),
+    errorRule(jobs.InvalidStoredTemplateError, asIs),
+    errorRule(jobs.TemplateNameError, asIs),
     errorRule(settings.SettingsError, fixTheSetting),
     errorRule(jobs.StorageConfigError, fixTheSetting),
     errorRule(

@@ -1,28 +1,34 @@
 // `cardpress enqueue <batch.json>`: uploads the batch's local assets, then validates and queues the batch.
-import fs from "node:fs";
 import path from "node:path";
 import {
   AssetChangedError,
   assetFieldsOf,
-  checkAssetBytes,
-  type CheckedAsset,
   enqueueBatch,
   type EnqueuedBatch,
   ensureStorageResources,
-  InvalidAssetError,
+  getTemplate,
   type JobStorage,
   MissingAssetsError,
-  writeCheckedAsset,
+  TemplateNotFoundError as StoredTemplateNotFoundError,
 } from "../../jobs";
 import { names, readSettings, type Settings } from "../../settings";
-import { limits, parseBatchFile } from "../../renderer";
+import {
+  type CardSpec,
+  isBuiltinTemplate,
+  parseBatchFile,
+  type ParsedTemplate,
+} from "../../renderer";
+import { type AssetUpload, type LocalAssetFile, uploadLocalAssets } from "../assetUpload";
+import { localTemplatesOf } from "../batchTemplates";
 import { openCliStorage } from "../connection";
 import { UserError } from "../errors";
 import { batchExitCode, enqueueExitCode } from "../exitCodes";
 import { note, printJson } from "../output";
 import { downloadBatch, printDownloaded } from "./download";
+import { LocalTemplateResolver } from "../localTemplates";
 import type { CommonOptions } from "./options";
 import { readJsonFile } from "./render";
+import { noteTemplateAssets, pushLocalTemplate, type PushedLocalTemplate } from "./templatesStore";
 import { printStatus } from "./status";
 import { progressMode, waitForBatch } from "./wait";
 
@@ -33,24 +39,43 @@ export interface EnqueueFlags extends CommonOptions {
   download?: string;
   /** Longest wait, in ms. */
   timeout: number;
+  /** Folder template names are looked up in before storage (default: templates/ beside the batch). */
+  templates?: string;
 }
 
-export interface AssetUpload {
-  /** Asset names stored from local files (written, or already in storage with the same bytes). */
-  uploaded: string[];
-  /** Of `uploaded`, those storage already held byte for byte: nothing was written. */
-  unchanged: string[];
-  /** Of `uploaded`, names under which storage held other bytes: replaced (batches queued before keep their pinned version). */
-  replaced: string[];
-  /** ETag of each uploaded name's stored version: the batch pins exactly these. */
-  etags: Map<string, string>;
-  /** Names with no local file: the batch uses the asset already in storage (enqueue fails if there is none). */
-  missing: string[];
-}
+export type { AssetUpload };
 
 export interface EnqueueResult extends EnqueuedBatch {
   file: string;
   assets: AssetUpload;
+  /** Local templates the batch uses, pushed before it was queued; its cards pin these versions. */
+  templates: PushedLocalTemplate[];
+}
+
+/** The template of a card, when it has one: `byItem` for local files, else the stored one (read once per name). */
+export type TemplateOfItem = (index: number, spec: CardSpec) => Promise<ParsedTemplate | undefined>;
+
+/**
+ * A card's stored template, when it names one (for its image params): a name storage does not
+ * hold is left to enqueueBatch, which rejects the card naming it.
+ */
+function storedTemplates(storage: JobStorage): TemplateOfItem {
+  const read = new Map<string, Promise<ParsedTemplate | undefined>>();
+  return (_index, spec) => {
+    if (isBuiltinTemplate(spec.template)) return Promise.resolve(undefined);
+    let template = read.get(spec.template);
+    if (!template) {
+      template = getTemplate(storage, spec.template).then(
+        (stored) => stored.template,
+        (error: unknown) => {
+          if (error instanceof StoredTemplateNotFoundError) return undefined;
+          throw error;
+        },
+      );
+      read.set(spec.template, template);
+    }
+    return template;
+  };
 }
 
 /**
@@ -60,65 +85,29 @@ export interface EnqueueResult extends EnqueuedBatch {
  * bad one is a UserError naming the file. Unchanged assets are not written again. A name that held
  * other bytes is replaced, and said so: the assets namespace is shared, but every queued batch
  * renders the version it pinned when it was created (jobs/batchCreation.ts), so replacing is safe
- * for them; it changes what later batches naming the asset without a file get.
+ * for them; it changes what later batches naming the asset without a file get. A card's template
+ * adds its image params (beside the batch too); the template's own files (fonts, fixed images,
+ * defaults) are uploaded with the template, not from here.
  */
 export async function uploadBatchAssets(
   storage: JobStorage,
   batchFile: unknown,
   baseDir: string,
   singleCardId?: string,
+  templateOf: TemplateOfItem = storedTemplates(storage),
 ): Promise<AssetUpload> {
   // Validation errors surface here already, before anything is uploaded.
   const parsed = parseBatchFile(batchFile, { singleCardId });
-  const assetNames = new Set(
-    parsed.items.flatMap((item) =>
-      item.spec ? assetFieldsOf(item.spec).map(({ asset }) => asset) : [],
-    ),
-  );
-  const missing: string[] = [];
-  const problems: string[] = [];
-  const local: { name: string; bytes: Buffer; checked: CheckedAsset }[] = [];
-  for (const name of assetNames) {
-    const file = path.join(baseDir, name);
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat?.isFile()) {
-      missing.push(name);
-      continue;
-    }
-    if (stat.size > limits.maxAssetBytes) {
-      problems.push(
-        `${file} is ${stat.size.toLocaleString("en-US")} bytes; expected at most ${limits.maxAssetBytes.toLocaleString("en-US")}`,
-      );
-      continue;
-    }
-    const bytes = fs.readFileSync(file);
-    try {
-      local.push({ name, bytes, checked: await checkAssetBytes(name, bytes) });
-    } catch (error) {
-      if (!(error instanceof InvalidAssetError)) throw error;
-      problems.push(`${file}: ${error.message}`);
+  const files: LocalAssetFile[] = [];
+  for (const item of parsed.items) {
+    if (!item.spec) continue;
+    const template = await templateOf(item.index, item.spec);
+    for (const { field, asset, kind } of assetFieldsOf(item.spec, template)) {
+      if (field.startsWith("template.")) continue;
+      files.push({ name: asset, file: path.join(baseDir, asset), kind });
     }
   }
-  if (problems.length) {
-    throw new UserError(
-      `${problems.length === 1 ? "an asset is" : `${problems.length} assets are`} not usable, nothing was uploaded or queued:\n  ${problems.join("\n  ")}\nreplace ${problems.length === 1 ? "it" : "them"} with a PNG, JPEG, WebP or GIF image`,
-    );
-  }
-  const upload: AssetUpload = {
-    uploaded: [],
-    unchanged: [],
-    replaced: [],
-    etags: new Map(),
-    missing,
-  };
-  for (const { name, bytes, checked } of local) {
-    const stored = await writeCheckedAsset(storage, name, bytes, checked);
-    upload.uploaded.push(name);
-    upload.etags.set(name, stored.etag);
-    if (stored.status === "unchanged") upload.unchanged.push(name);
-    if (stored.status === "replaced") upload.replaced.push(name);
-  }
-  return upload;
+  return uploadLocalAssets(storage, files);
 }
 
 /** A batch naming assets neither next to it nor in storage: says where each was looked for. */
@@ -136,25 +125,54 @@ function missingAssetsError(error: MissingAssetsError, file: string, baseDir: st
   );
 }
 
+/**
+ * Queues a batch (or lone card) file. Local templates it names (`./x.json`, or a name found as
+ * `<templates>/<name>.json`) are read and validated first, then pushed with their files, and the
+ * queued cards name them by stored name pinned by hash: the batch renders what was pushed, byte
+ * for byte, whatever is pushed under that name later.
+ */
 export async function enqueueFile(
   storage: JobStorage,
   file: string,
   settings: Settings = readSettings(),
+  options: { templatesDir?: string | undefined } = {},
 ): Promise<EnqueueResult> {
-  const batchFile = readJsonFile(file);
   const baseDir = path.dirname(path.resolve(file));
+  const local = localTemplatesOf(
+    readJsonFile(file),
+    new LocalTemplateResolver({ baseDir, templatesDir: options.templatesDir }),
+  );
+  const batchFile = local.pinned;
   await ensureStorageResources(storage);
   // A lone card without an id is named after its file, as `cardpress render` names it.
   const singleCardId = path.basename(file).replace(/\.json$/i, "");
-  const assets = await uploadBatchAssets(storage, batchFile, baseDir, singleCardId);
+  // Checked before anything is pushed: a batch that cannot be queued stores no template.
+  parseBatchFile(batchFile, { singleCardId });
+  const templates: PushedLocalTemplate[] = [];
+  for (const template of local.templates.values()) {
+    templates.push(await pushLocalTemplate(storage, template));
+  }
+  const stored = storedTemplates(storage);
+  const assets = await uploadBatchAssets(
+    storage,
+    batchFile,
+    baseDir,
+    singleCardId,
+    async (index, spec) => local.byItem.get(index)?.parsed ?? (await stored(index, spec)),
+  );
+  // The batch pins the versions just uploaded, the templates' files included.
+  const expectedAssets = new Map([
+    ...templates.flatMap((template) => [...template.assets.etags]),
+    ...assets.etags,
+  ]);
   try {
     const batch = await enqueueBatch(storage, batchFile, {
       settings,
       singleCardId,
       // The batch pins the versions just uploaded, not whatever another writer put there since.
-      expectedAssets: assets.etags,
+      expectedAssets,
     });
-    return { file, assets, ...batch };
+    return { file, assets, templates, ...batch };
   } catch (error) {
     if (error instanceof MissingAssetsError) throw missingAssetsError(error, file, baseDir);
     if (error instanceof AssetChangedError) {
@@ -167,6 +185,12 @@ export async function enqueueFile(
 }
 
 export function printEnqueued(result: EnqueueResult): void {
+  for (const template of result.templates) {
+    noteTemplateAssets(template);
+    note(
+      `cardpress: template ${template.name} ${template.status === "unchanged" ? "already stored" : template.status} from ${template.file}; cards pin version ${template.hash.slice(0, 12)}…`,
+    );
+  }
   for (const name of result.assets.missing) {
     note(
       `cardpress: asset ${name} has no file next to ${result.file}; using the one already in storage`,
@@ -194,7 +218,7 @@ export function printEnqueued(result: EnqueueResult): void {
  */
 export async function runEnqueueCommand(file: string, flags: EnqueueFlags): Promise<void> {
   const storage = openCliStorage(flags);
-  const enqueued = await enqueueFile(storage, file);
+  const enqueued = await enqueueFile(storage, file, undefined, { templatesDir: flags.templates });
   if (!flags.wait && !flags.download) {
     if (flags.json) printJson(enqueued);
     else printEnqueued(enqueued);

@@ -1,5 +1,5 @@
 // Declares every cardpress command (name, arguments, flags, help), one register function each; an action loads its command's module only when it runs.
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { parseDuration, secondsWithin } from "../duration";
 import { withUserErrors } from "../errors";
 import type { EnqueueFlags } from "./enqueue";
@@ -12,6 +12,7 @@ import {
 } from "./options";
 import type { RenderFlags } from "./render";
 import type { SmokeFlags } from "./smokeTarget";
+import type { PreviewFlags } from "./templates";
 
 /*
  * Only commander and small local modules are imported here (see cli/main.ts; `import type` is
@@ -41,6 +42,10 @@ function registerRender(program: Command): void {
       "--assets <dir>",
       "folder that asset names (logo, background) are relative to (default: the file's folder)",
     )
+    .option(
+      "--templates <dir>",
+      "folder where template names are looked up as <dir>/<name>.json (default: templates/ beside the file)",
+    )
     .option("-c, --concurrency <n>", "renders in flight", positiveInteger, 2)
     .option("--json", "print machine-readable results")
     .action(async (file: string, options: RenderFlags) =>
@@ -55,6 +60,10 @@ function registerEnqueue(program: Command): void {
       .description("upload a batch file's assets and queue it for rendering")
       .argument("<batch.json>", "batch file; asset names resolve relative to its folder")
       .option("--wait", "wait until the batch is finished")
+      .option(
+        "--templates <dir>",
+        "folder where template names are looked up as <dir>/<name>.json before storage (default: templates/ beside the batch)",
+      )
       .option(
         "--download <dir>",
         "after waiting, download the images into this folder (implies --wait)",
@@ -211,6 +220,75 @@ function registerSmoke(program: Command): void {
     );
 }
 
+function number(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new InvalidArgumentError("expected a number > 0");
+  return parsed;
+}
+
+/**
+ * `validate` and `preview` are not wrapped in withUserErrors, for the reason given at render: they
+ * need no storage, and translate their own failures into UserErrors.
+ */
+function registerTemplates(program: Command): void {
+  const templates = program
+    .command("templates")
+    .description("your own templates: validate, preview without storage, push to storage, list");
+  templates
+    .command("validate")
+    .description(
+      "check template files: every error with its JSON path, line and column; prints each content hash",
+    )
+    .argument("<template.json...>", "template files")
+    .option("--json", "print machine-readable results")
+    .action(async (files: string[], options: { json?: boolean }) =>
+      (await import("./templates")).runValidateCommand(files, options),
+    );
+  templates
+    .command("preview")
+    .description("render a template with sample params to an image file, with no storage at all")
+    .argument("<template.json>", "template file; its fonts and images resolve against its folder")
+    .option("--params <json>", 'param values as a JSON object, e.g. \'{"quote": "Hello"}\'')
+    .option(
+      "--params-file <file>",
+      "param values from a JSON file (--params overrides it key by key)",
+    )
+    .option(
+      "--size <size>",
+      "a preset (og, square, …) or <width>x<height> (default: the template's size)",
+    )
+    .option("--format <format>", "png, jpeg, webp or avif (default: from -o's extension, else png)")
+    .option("--scale <n>", "pixel density, e.g. 2", number)
+    .option("-o, --out <file>", "image file to write (default: <template>.<format> here)")
+    .option("--json", "print machine-readable results")
+    .action(async (file: string, options: PreviewFlags) =>
+      (await import("./templates")).runPreviewCommand(file, options),
+    );
+  withCommonOptions(
+    templates
+      .command("push")
+      .description(
+        "upload template files (with their fonts and images) to storage, by name and content hash",
+      )
+      .argument("<template.json...>", "template files"),
+  ).action(
+    withUserErrors(async (files: string[], options: CommonOptions) =>
+      (await import("./templatesStore")).runPushCommand(files, options),
+    ),
+  );
+  withCommonOptions(
+    templates
+      .command("list")
+      .description("list the templates in storage: name, version, last push, params")
+      .option("--prefix <prefix>", 'only names starting with this, e.g. "brand/"'),
+  ).action(
+    withUserErrors(async (options: CommonOptions & { prefix?: string }) =>
+      (await import("./templatesStore")).runListCommand(options),
+    ),
+  );
+}
+
 /** Every command, in the order `cardpress --help` lists them. */
 export function registerCommands(program: Command): void {
   for (const register of [
@@ -220,6 +298,7 @@ export function registerCommands(program: Command): void {
     registerWait,
     registerUrls,
     registerDownload,
+    registerTemplates,
     registerDemo,
     registerStart,
     registerSmoke,

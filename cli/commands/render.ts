@@ -4,9 +4,9 @@ import path from "node:path";
 import { mapWithLimit } from "../../support";
 import {
   AssetError,
+  assertCardParams,
   cardId,
   type CardSpec,
-  formatPath,
   isBatchFile,
   isPermanentRenderError,
   JsonSyntaxError,
@@ -19,11 +19,19 @@ import {
 import { warningLines } from "../cardWarnings";
 import { UserError } from "../errors";
 import { renderExitCode } from "../exitCodes";
+import {
+  type CardTemplate,
+  describeTemplateFailure,
+  LocalTemplateResolver,
+  loadCardAssets,
+  templateForRender,
+} from "../localTemplates";
 
 /** The flags of `cardpress render`, as commander parses them. */
 export interface RenderFlags {
   out: string;
   assets?: string;
+  templates?: string;
   concurrency: number;
   json?: boolean;
 }
@@ -32,6 +40,8 @@ export interface RenderCommandOptions {
   outDir: string;
   /** Folder asset names are relative to; defaults to the input file's folder. */
   assetsDir?: string | undefined;
+  /** Folder template names are looked up in (`<dir>/<name>.json`); default `templates/` beside the input. */
+  templatesDir?: string | undefined;
   concurrency: number;
 }
 
@@ -73,37 +83,12 @@ export function readJsonFile(file: string): unknown {
   }
 }
 
-/**
- * Loads a spec's assets from a folder. A missing file is that item's AssetError, naming the field
- * (`items[5].logo` in a batch, under `at`) and the file looked for; an oversized or broken one fails
- * in the renderer's own checks.
- */
-function loadLocalAssets(
-  spec: CardSpec,
-  assetsDir: string,
-  at: readonly PropertyKey[],
-): Map<string, Uint8Array> {
-  const assets = new Map<string, Uint8Array>();
-  for (const field of ["logo", "background"] as const) {
-    const name = spec[field];
-    if (name === undefined) continue;
-    const file = path.join(assetsDir, name);
-    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      throw new AssetError(
-        formatPath([...at, field]),
-        name,
-        `not found (no file ${file}; asset names resolve against ${assetsDir}, change it with --assets <dir>)`,
-      );
-    }
-    assets.set(name, fs.readFileSync(file));
-  }
-  return assets;
-}
-
 function describeFailure(id: string, error: unknown): FailedFileResult {
   if (error instanceof SpecValidationError) return { id, ok: false, errors: error.issues };
   if (error instanceof AssetError)
     return { id, ok: false, errors: [{ path: error.field, message: error.message }] };
+  const template = describeTemplateFailure(error);
+  if (template) return { id, ok: false, errors: template };
   throw error;
 }
 
@@ -114,6 +99,10 @@ export async function renderToFiles(
 ): Promise<FileResult[]> {
   const json = readJsonFile(input);
   const assetsDir = options.assetsDir ?? path.dirname(path.resolve(input));
+  const templates = new LocalTemplateResolver({
+    baseDir: path.dirname(path.resolve(input)),
+    templatesDir: options.templatesDir,
+  });
   let entries: { id: string; index?: number; spec?: CardSpec; error?: unknown }[];
   if (isBatchFile(json)) {
     try {
@@ -138,14 +127,17 @@ export async function renderToFiles(
   fs.mkdirSync(options.outDir, { recursive: true });
   return mapWithLimit(entries, options.concurrency, async (entry): Promise<FileResult> => {
     if (!entry.spec) return describeFailure(entry.id, entry.error);
+    const at = entry.index === undefined ? [] : ["items", entry.index];
     try {
+      const { spec, local }: CardTemplate = templateForRender(templates, entry.spec, at);
+      if (local) assertCardParams(local.parsed, spec, at);
       const card = await renderCard(
-        entry.spec,
-        loadLocalAssets(
-          entry.spec,
-          assetsDir,
-          entry.index === undefined ? [] : ["items", entry.index],
-        ),
+        spec,
+        loadCardAssets(spec, local, assetsDir, at, {
+          notFoundHint: `; asset names resolve against ${assetsDir}, change it with --assets <dir>`,
+        }),
+        undefined,
+        local?.parsed,
       );
       const file = path.join(options.outDir, `${entry.id}.${card.extension}`);
       await fs.promises.writeFile(file, card.bytes);
@@ -160,7 +152,9 @@ export async function renderToFiles(
         warnings: card.warnings,
       };
     } catch (error) {
-      if (isPermanentRenderError(error)) return describeFailure(entry.id, error);
+      if (isPermanentRenderError(error) || describeTemplateFailure(error)) {
+        return describeFailure(entry.id, error);
+      }
       throw error;
     }
   });
@@ -192,6 +186,7 @@ export async function runRenderCommand(file: string, flags: RenderFlags): Promis
   const results = await renderToFiles(file, {
     outDir: flags.out,
     assetsDir: flags.assets,
+    templatesDir: flags.templates,
     concurrency: flags.concurrency,
   });
   printRenderResults(results, Boolean(flags.json));
