@@ -24,6 +24,7 @@ export default tseslint.config(
       "infra/**/*.ts",
       "settings/**/*.ts",
       "support/**/*.ts",
+      "signing/**/*.ts",
       "index.ts",
     ],
     rules: {
@@ -31,12 +32,18 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            ...["renderer", "jobs", "local", "settings", "support", "functions/host"].map(
-              (layer) => ({
-                group: [`**/${layer}/*`],
-                message: `import ${layer}/ through its public module (${layer}/index.ts); see docs/architecture.md`,
-              }),
-            ),
+            ...[
+              "renderer",
+              "jobs",
+              "local",
+              "settings",
+              "support",
+              "signing",
+              "functions/host",
+            ].map((layer) => ({
+              group: [`**/${layer}/*`],
+              message: `import ${layer}/ through its public module (${layer}/index.ts); see docs/architecture.md`,
+            })),
           ],
         },
       ],

@@ -38,6 +38,33 @@ export type {
   TemplateName,
 } from "./renderer";
 export type { SpecIssue } from "./renderer";
+// Signed og:image URLs (docs/og-urls.md): sign in a build script or a Next.js/Astro page; no Azure package is loaded.
+export {
+  signCard,
+  signCardUrl,
+  verifyCardUrl,
+  inspectCardUrl,
+  canonicalCard,
+  cardKey,
+  keyIdOf,
+  urlLimits,
+  SigningError,
+  SigningKeyError,
+  BaseUrlError,
+  MalformedCardUrlError,
+  CardUrlLimitError,
+  BadSignatureError,
+} from "./signing";
+export type {
+  SignableCard,
+  SignCardUrlOptions,
+  SignedCardUrl,
+  VerifiedCardUrl,
+  InspectedCardUrl,
+  CanonicalCard,
+  CardUrlLimit,
+  SigningKeyInput,
+} from "./signing";
 
 /** The outcome of validateCard: the complete spec (defaults filled in), or every field at fault. */
 export type CardValidation = { ok: true; spec: CardSpec } | { ok: false; issues: SpecIssue[] };
