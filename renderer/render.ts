@@ -19,6 +19,7 @@ import {
   shippedFontsFor,
   templateAssetNames,
   type ParsedTemplate,
+  type TemplateDrawing,
 } from "./template";
 import { builtinAssetField, builtinTemplate } from "./builtins";
 
@@ -106,16 +107,8 @@ async function checkUndrawnImage(
   await state.images.get(field, name, bytes, { width: 1, height: 1, fit: "contain" });
 }
 
-/** A drawn, not yet encoded, card. */
-export interface DrawnCard {
-  /** Raw RGBA pixels (straight alpha), `width` × `height`. */
-  pixels: Uint8Array;
-  width: number;
-  height: number;
-  drawMs: number;
-  warnings: string[];
-  hasAlpha: boolean;
-}
+/** A drawn, not yet encoded, card: raw RGBA pixels (straight alpha), `width` × `height`. */
+export type DrawnCard = TemplateDrawing;
 
 /**
  * Draws one card into raw pixels: what renderCard encodes (tests inspect it without encoding).
