@@ -11,7 +11,6 @@ import { readBinaryBody } from "./host/httpBody";
 import { errorResponse } from "./host/httpErrors";
 import { triggers } from "./host/triggers";
 import type { AppSettings, HttpInitHandler } from "./host/handlerTypes";
-import { limits } from "../renderer";
 
 export const putAssetHandler = (appSettings: AppSettings): HttpInitHandler =>
   async function putAsset(request, context) {
@@ -19,14 +18,9 @@ export const putAssetHandler = (appSettings: AppSettings): HttpInitHandler =>
       // The name is checked first: a bad one is refused before the body is read.
       const name = checkAssetName(request.params.name ?? "");
       // A brand font may be larger than an image: the limit follows the declared type.
-      const declared = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-      const fontTypes = Object.values(fontContentTypes);
       const body = await readBinaryBody(request, {
-        limit:
-          declared && fontTypes.includes(declared)
-            ? limits.template.maxFontBytes
-            : limits.maxAssetBytes,
-        contentTypes: [...assetContentTypes, ...fontTypes],
+        limit: triggers.putAsset.bodyLimitFor(request.headers.get("content-type") ?? undefined),
+        contentTypes: [...assetContentTypes, ...Object.values(fontContentTypes)],
       });
       const stored = await storeAsset(await openStorage(appSettings), name, body.bytes, {
         declaredType: body.contentType,

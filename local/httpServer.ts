@@ -258,7 +258,10 @@ async function toHttpRequest(
   url: URL,
   method: string,
 ): Promise<HttpRequest | undefined> {
-  const limit = Math.min(match.route.trigger.maxBodyBytes, hostMaxBodyBytes);
+  const { trigger } = match.route;
+  const routeLimit =
+    trigger.bodyLimitFor?.(incoming.headers["content-type"]) ?? trigger.maxBodyBytes;
+  const limit = Math.min(routeLimit, hostMaxBodyBytes);
   const declared = Number(incoming.headers["content-length"] ?? "0");
   if (declared > limit) {
     refuseTooLarge(incoming, outgoing, limit);

@@ -17,7 +17,19 @@ export type HttpTriggerDefinition = {
   authLevel: "anonymous" | "function";
   /** Largest request body the handler reads; the local host refuses more while reading (413). */
   maxBodyBytes: number;
+  /** Where the limit depends on the declared Content-Type: the limit for that type (≤ maxBodyBytes). */
+  bodyLimitFor?: (contentType: string | undefined) => number;
 };
+
+const fontMediaTypes: readonly string[] = ["font/ttf", "font/otf", "font/woff", "font/woff2"];
+
+/** An asset upload's limit: a brand font's (fonts run larger) or an image's. */
+function assetBodyLimit(contentType: string | undefined): number {
+  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
+  return mediaType !== undefined && fontMediaTypes.includes(mediaType)
+    ? limits.template.maxFontBytes
+    : limits.maxAssetBytes;
+}
 
 export const triggers = {
   renderBatch: {
@@ -67,6 +79,7 @@ export const triggers = {
     route: "assets/{*name}",
     authLevel: "function",
     maxBodyBytes: Math.max(limits.maxAssetBytes, limits.template.maxFontBytes),
+    bodyLimitFor: assetBodyLimit,
   },
   /**
    * `{*name}` (catch-all): template names hold "/", e.g. PUT /api/templates/brand/quote. The body

@@ -446,6 +446,8 @@ describe("function keys (the Azure configuration)", () => {
       await import("../../functions/createBatch");
       await import("../../functions/getBatch");
       await import("../../functions/putAsset");
+      await import("../../functions/putTemplate");
+      await import("../../functions/listTemplates");
       await import("../../functions/health");
     });
     const httpTriggers = Object.entries(triggers).filter(([, trigger]) => trigger.kind === "http");
