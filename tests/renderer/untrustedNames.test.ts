@@ -1,6 +1,7 @@
 // Names from a spec are looked up as own properties only; duplicate ids are found in any order; fallback ids never equal a real id.
 import { parseBatchFile, parseCardSpec, fallbackItemId } from "../../renderer/spec/validate";
 import { SpecValidationError } from "../../renderer/errors";
+import { isBuiltinTemplate } from "../../renderer/spec/schema";
 
 const inherited = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"];
 
@@ -22,7 +23,12 @@ test.each(inherited)("%j is not a colour, template, preset, size, format or font
       theme: { background: { type: "linear", stops: [{ color: name }, { color: "red" }] } },
     }),
   ).toEqual(["theme.background.stops[0].color"]);
-  expect(pathsOf({ title: "x", template: name })).toEqual(["template"]);
+  // A lower-case name may be a stored template's ("constructor" is a valid one); it is never
+  // taken for a built-in, which would draw something the card did not name.
+  expect(pathsOf({ title: "x", template: name })).toEqual(
+    /^[a-z]+$/.test(name) ? [] : ["template"],
+  );
+  expect(isBuiltinTemplate(name)).toBe(false);
   expect(pathsOf({ title: "x", theme: { preset: name } })).toEqual(["theme.preset"]);
   expect(pathsOf({ title: "x", theme: { font: name } })).toEqual(["theme.font"]);
   expect(pathsOf({ title: "x", size: name })).toEqual(["size"]);
