@@ -96,10 +96,13 @@ export interface PixelDiff {
   map: Uint8Array;
 }
 
+// Hot loops (millions of pixels per card) use no globals such as Math: in Jest's sandbox every
+// global lookup goes through the context's global object, which made a diff 70× slower.
 function channelDistance(a: RgbaImage, ai: number, b: RgbaImage, bi: number): number {
   let largest = 0;
   for (let channel = 0; channel < 4; channel++) {
-    const difference = Math.abs((a.data[ai + channel] ?? 0) - (b.data[bi + channel] ?? 0));
+    let difference = (a.data[ai + channel] ?? 0) - (b.data[bi + channel] ?? 0);
+    if (difference < 0) difference = -difference;
     if (difference > largest) largest = difference;
   }
   return largest;
@@ -158,7 +161,7 @@ export function diffImages(
     differing++;
     if (unmatched > unmatchedLimit) continue;
     const x = index % before.width;
-    const y = Math.floor(index / before.width);
+    const y = (index - x) / before.width;
     if (
       !matchedNearby(after, before, x, y, radius, tolerance) ||
       !matchedNearby(before, after, x, y, radius, tolerance)
