@@ -43,6 +43,16 @@ export {
   IdempotencyKeyReuseError,
   InvalidIdempotencyKeyError,
 } from "./idempotency";
+export {
+  type CardRenderer,
+  createOgImages,
+  expireOgImages,
+  type OgCard,
+  type OgExpiryReport,
+  type OgImage,
+  type OgImages,
+  OgRenderPendingError,
+} from "./ogImages";
 export { quarantineMessage } from "./poison";
 export { pruneExpiredBatches } from "./prune";
 export { AdmissionLimit, renderCost, type RenderGate, sharedRenderGate } from "./renderGate";

@@ -18,6 +18,10 @@ import { InvalidBatchIdError, InvalidBlobNameError } from "./errors";
  *                                      never changed, never pruned (queued cards pin it)
  *   names/<name>.json                  a name's current version (pointer); `name` may hold "/"
  *                                      (`names/brand/quote.json`); replaced by each push
+ * Container `og` (jobs/ogImages.ts; never pruned with batches, expired by last access):
+ *   <cardKey>.<ext>                    the image of a signed card URL; cardKey is the SHA-256 of the
+ *                                      card's canonical JSON (signing/), ext its format's
+ *   locks/<cardKey>                    empty lock blob, leased while one instance renders the card
  * Item ids and batch ids start with a letter or digit, so no item collides with `_batch.json`.
  *
  * Names are built only from parts that passed their own check (batch id, item id, chunk number,
@@ -71,7 +75,7 @@ export const outputExtensionByFormat = {
 } as const satisfies Record<ImageFormat, string>;
 const outputExtensions: readonly string[] = Object.values(outputExtensionByFormat);
 
-export type LayoutContainer = "renders" | "jobs" | "templates";
+export type LayoutContainer = "renders" | "jobs" | "templates" | "og";
 
 /** Every blob the pipeline names, by its parts. */
 export type LayoutBlob =
@@ -81,9 +85,14 @@ export type LayoutBlob =
   | { kind: "expiryMarker"; expiresAt: Date; batchId: string }
   | { kind: "claimCheck"; batchId: string; chunk: number }
   | { kind: "templateVersion"; hash: string }
-  | { kind: "templatePointer"; name: string };
+  | { kind: "templatePointer"; name: string }
+  | { kind: "ogImage"; cardKey: string; extension: string }
+  | { kind: "ogLock"; cardKey: string };
 
-type BatchBlob = Exclude<LayoutBlob, { kind: "templateVersion" | "templatePointer" }>;
+type BatchBlob = Exclude<
+  LayoutBlob,
+  { kind: "templateVersion" | "templatePointer" | "ogImage" | "ogLock" }
+>;
 
 const containerOf: Record<LayoutBlob["kind"], LayoutContainer> = {
   batchRecord: "renders",
@@ -93,6 +102,8 @@ const containerOf: Record<LayoutBlob["kind"], LayoutContainer> = {
   claimCheck: "jobs",
   templateVersion: "templates",
   templatePointer: "templates",
+  ogImage: "og",
+  ogLock: "og",
 };
 
 const chunkName = (chunk: number) => String(chunk).padStart(4, "0");
@@ -134,10 +145,27 @@ function templateBlobName(
     : refuse("template name", blob.name, 'a template name such as "brand/quote"');
 }
 
+const cardKeyExpectation =
+  "a card key (SHA-256 of a card's canonical JSON, 64 lower-case hex digits)";
+
+function ogBlobName(blob: Extract<LayoutBlob, { kind: "ogImage" | "ogLock" }>): string {
+  const cardKey = hashPattern.test(blob.cardKey)
+    ? blob.cardKey
+    : refuse("card key", blob.cardKey, cardKeyExpectation);
+  if (blob.kind === "ogLock") return `locks/${cardKey}`;
+  const extension = outputExtensions.includes(blob.extension)
+    ? blob.extension
+    : refuse("extension", blob.extension, `one of ${outputExtensions.join(", ")}`);
+  return `${cardKey}.${extension}`;
+}
+
 /** The one place a blob name is made: each part is checked, then the whole name. */
 export function buildBlobName(blob: LayoutBlob): string {
   if (blob.kind === "templateVersion" || blob.kind === "templatePointer") {
     return assertLayoutName("templates", templateBlobName(blob));
+  }
+  if (blob.kind === "ogImage" || blob.kind === "ogLock") {
+    return assertLayoutName("og", ogBlobName(blob));
   }
   return buildBatchBlobName(blob);
 }
@@ -189,6 +217,10 @@ const grammar: Record<LayoutContainer, { kind: LayoutBlob["kind"]; pattern: RegE
     { kind: "templateVersion", pattern: /^versions\/([^/]+)\.json$/ },
     { kind: "templatePointer", pattern: /^names\/(.+)\.json$/ },
   ],
+  og: [
+    { kind: "ogImage", pattern: /^([^/]+)\.([a-z]+)$/ },
+    { kind: "ogLock", pattern: /^locks\/([^/]+)$/ },
+  ],
 };
 
 function partsOf(kind: LayoutBlob["kind"], match: RegExpExecArray): LayoutBlob | undefined {
@@ -207,6 +239,10 @@ function partsOf(kind: LayoutBlob["kind"], match: RegExpExecArray): LayoutBlob |
       return { kind, hash: first };
     case "templatePointer":
       return { kind, name: first };
+    case "ogImage":
+      return { kind, cardKey: first, extension: second };
+    case "ogLock":
+      return { kind, cardKey: first };
   }
 }
 
@@ -217,6 +253,14 @@ function sameWhenRebuilt(blob: LayoutBlob, name: string): boolean {
   }
   if (blob.kind === "templatePointer") {
     return isTemplateName(blob.name) && name === `names/${blob.name}.json`;
+  }
+  if (blob.kind === "ogImage" || blob.kind === "ogLock") {
+    const key = hashPattern.test(blob.cardKey);
+    return blob.kind === "ogLock"
+      ? key && name === `locks/${blob.cardKey}`
+      : key &&
+          outputExtensions.includes(blob.extension) &&
+          name === `${blob.cardKey}.${blob.extension}`;
   }
   const batchOk = isBatchId(blob.batchId);
   switch (blob.kind) {
@@ -294,6 +338,13 @@ export const blobNames = {
   templatePointer: (name: string) => buildBlobName({ kind: "templatePointer", name }),
   /** Listing prefix of every name's pointer in `templates` (a name prefix may follow). */
   templatePointersPrefix: "names/",
+  /** In `og`: the image of a signed card URL, by its card key and extension. */
+  ogImage: (cardKey: string, extension: string) =>
+    buildBlobName({ kind: "ogImage", cardKey, extension }),
+  /** In `og`: the lock blob leased while one instance renders the card. */
+  ogLock: (cardKey: string) => buildBlobName({ kind: "ogLock", cardKey }),
+  /** Listing prefix of the lock blobs in `og`. */
+  ogLocksPrefix: "locks/",
 } as const;
 
 /** The template name of a pointer blob listed in `templates`; undefined for any other name. */

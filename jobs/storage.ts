@@ -22,6 +22,8 @@ export interface JobStorage {
   assets: ContainerClient;
   /** Users' templates by name and by content hash (jobs/templates.ts). */
   templates: ContainerClient;
+  /** On-demand images of signed card URLs (jobs/ogImages.ts). */
+  og: ContainerClient;
   renderQueue: QueueClient;
   poisonQueue: QueueClient;
   /** Account key SAS with a connection string; user-delegation SAS with an identity. */
@@ -111,6 +113,7 @@ export function connectStorage(connection: StorageConnection): JobStorage {
     jobs: blobService.getContainerClient(names.containers.jobs),
     assets: blobService.getContainerClient(names.containers.assets),
     templates: blobService.getContainerClient(names.containers.templates),
+    og: blobService.getContainerClient(names.containers.og),
     renderQueue: queueService.getQueueClient(names.renderQueue),
     poisonQueue: queueService.getQueueClient(names.poisonQueue),
     sasMode: "connectionString" in connection ? "account-key" : "user-delegation",
@@ -126,6 +129,7 @@ export async function ensureStorageResources(storage: JobStorage): Promise<void>
       storage.jobs.createIfNotExists(),
       storage.assets.createIfNotExists(),
       storage.templates.createIfNotExists(),
+      storage.og.createIfNotExists(),
       storage.renderQueue.createIfNotExists(),
       storage.poisonQueue.createIfNotExists(),
     ]),

@@ -2,7 +2,13 @@
 import type { LogHandler, LogLevel } from "@azure/functions";
 import { QueueClient } from "@azure/storage-queue";
 import { storageClientOptions } from "../jobs";
-import { type HostConfig, readHostConfig, readSettings, settingDefinitions } from "../settings";
+import {
+  type HostConfig,
+  pipeline,
+  readHostConfig,
+  readSettings,
+  settingDefinitions,
+} from "../settings";
 import {
   type AppSettings,
   functionHandlers,
@@ -11,6 +17,7 @@ import {
   triggers,
 } from "../functions/host";
 import { AppSettingMissingError } from "./errors";
+import { ogSweepFunctionName, ogSweepHandler } from "./ogSweep";
 import { startHttpServer, type HttpRoute, type RunningHttpServer } from "./httpServer";
 import { startQueueListener, type QueueListener } from "./queueListener";
 import { startTimerScheduler, type TimerScheduler } from "./timerScheduler";
@@ -67,6 +74,8 @@ function appSettingsOf(env: AppSettings): AppSettings {
 /** What a trigger is wired with: its function's handler, the resolved app settings, the host's options. */
 interface Wiring {
   handlers: FunctionHandlers;
+  /** The env as given (what the handlers read). */
+  env: AppSettings;
   appSettings: AppSettings;
   config: HostConfig;
   log: LogHandler;
@@ -111,7 +120,7 @@ function startTimerTrigger(name: "pruneRenders", wiring: Wiring): TimerScheduler
 
 interface StartedTriggers {
   queueListeners: QueueListener[];
-  timers: { functionName: FunctionName; scheduler: TimerScheduler }[];
+  timers: { functionName: FunctionName | typeof ogSweepFunctionName; scheduler: TimerScheduler }[];
   routes: HttpRoute[];
 }
 
@@ -133,6 +142,17 @@ function startTriggers(wiring: Wiring): StartedTriggers {
       });
     }
   }
+  // Local only: Azure expires og images with a lifecycle rule on last access (infra).
+  started.timers.push({
+    functionName: ogSweepFunctionName,
+    scheduler: startTimerScheduler({
+      functionName: ogSweepFunctionName,
+      schedule: pipeline.localOgSweepSchedule,
+      handler: ogSweepHandler(wiring.env),
+      appSettings: wiring.appSettings,
+      log: wiring.log,
+    }),
+  });
   return started;
 }
 
@@ -152,6 +172,7 @@ export async function startLocalFunctionsHost(
   const started = startTriggers({
     // The handlers read the env as given, as in Azure, where setting defaults are not in the environment.
     handlers: { ...functionHandlers(env), ...options.handlers },
+    env,
     appSettings: appSettingsOf(env),
     config,
     log,

@@ -13,6 +13,7 @@ export {
   type MessageLease,
   type QueueDeliveryTarget,
 } from "./queueDelivery";
+export { LocalSigningKeyError, localSigningKey, localSigningKeyPath } from "./ogKey";
 export { stateDir } from "./stateDir";
 export { type LocalStack, type LocalStackOptions, startLocalStack } from "./stack";
 export { readStackFile, stackFilePath, stateDirVariable } from "./stackFile";

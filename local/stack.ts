@@ -10,6 +10,7 @@ import {
   type LocalFunctionsHost,
   type LocalHostOptions,
 } from "./functionsHost";
+import { ephemeralSigningKey, localSigningKey } from "./ogKey";
 import { processStartTime } from "./processInfo";
 import { removeStackFile, writeStackFile } from "./stackFile";
 
@@ -24,6 +25,8 @@ export interface LocalStackOptions extends LocalHostOptions {
 export interface LocalStack {
   connectionString: string;
   httpUrl: string;
+  /** The key card URLs are verified with (CARDPRESS_OG_KEY of the handlers' env): sign with it. */
+  ogSigningKey: string;
   azurite: RunningAzurite;
   host: LocalFunctionsHost;
   /** Stops the host first (in-flight work finishes or is requeued), then Azurite. */
@@ -58,9 +61,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     await ensureStorageResources(connectStorage({ connectionString: azurite.connectionString }));
+    const env = options.env ?? process.env;
+    // A key in the env wins (as an app setting would); else the dev key, kept across restarts; a
+    // throwaway stack (in memory, not recorded: tests) gets a key of its own that is never written.
+    const ogSigningKey =
+      env[names.ogKeySettings.current] ||
+      (options.inMemory && !options.record ? ephemeralSigningKey() : localSigningKey());
     const host = await startLocalFunctionsHost({
       ...options,
-      env: { ...(options.env ?? process.env), [names.connectionSetting]: azurite.connectionString },
+      env: {
+        ...env,
+        [names.connectionSetting]: azurite.connectionString,
+        [names.ogKeySettings.current]: ogSigningKey,
+      },
     });
     if (options.record) {
       const pidStartTime = processStartTime();
@@ -73,12 +86,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         persistent: Boolean(location),
         ...(location ? { dataFolder: location } : {}),
         cwd: process.cwd(),
+        ogSigningKey,
         timers: host.timers.map(({ functionName, schedule }) => ({ functionName, schedule })),
       });
     }
     return {
       connectionString: azurite.connectionString,
       httpUrl: host.httpUrl,
+      ogSigningKey,
       azurite,
       host,
       async stop(graceMs) {

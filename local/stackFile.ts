@@ -26,6 +26,11 @@ const stackInfoSchema = z.object({
    * written before it existed.
    */
   timers: z.array(z.object({ functionName: z.string(), schedule: z.string() })).optional(),
+  /**
+   * The key the stack's GET /api/og/… verifies card URLs with (`cardpress sign` signs with it). The
+   * file is the user's own (mode 0600), as the dev key's file beside it. Absent in older files.
+   */
+  ogSigningKey: z.string().optional(),
 });
 
 export type StackInfo = z.infer<typeof stackInfoSchema>;

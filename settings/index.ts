@@ -28,6 +28,21 @@ export const names = {
      * name's current version (`names/<name>.json`); jobs/templates.ts.
      */
     templates: "templates",
+    /**
+     * On-demand images of signed card URLs (GET /api/og/…): `<cardKey>.<ext>`, and `locks/<cardKey>`
+     * while one is being rendered (jobs/ogImages.ts). Never pruned with batches; expired by last
+     * access (OG_EXPIRE_AFTER_DAYS: a lifecycle rule in Azure, the local host's sweep locally).
+     */
+    og: "og-images",
+  },
+  /**
+   * App settings holding the signing keys of card URLs (secrets, so not in settingDefinitions: no
+   * default, never logged): the current key signs and verifies, the previous one still verifies
+   * (rotation without breaking published pages). Each is the key itself, at least 32 bytes.
+   */
+  ogKeySettings: {
+    current: "CARDPRESS_OG_KEY",
+    previous: "CARDPRESS_OG_PREVIOUS_KEY",
   },
   /** Deployment packages of the Function App: infra uploads them, the host reads them by identity. */
   deploymentContainer: "deployments",
@@ -104,6 +119,31 @@ export const pipeline = {
   templateCacheEntries: 32,
   /** Templates one listing (GET /api/templates, cardpress templates list) returns at most. */
   maxTemplatesListed: 1000,
+  /**
+   * On-demand images (GET /api/og/…, jobs/ogImages.ts). The first request for a card takes a lease
+   * of this many seconds on its lock blob (Azure allows 15–60) and renews it every
+   * `ogLockRenewSeconds` while rendering; a holder that dies frees it within the lease. Others wait,
+   * polling for the image from `ogWaitPollMinMs` doubling to `ogWaitPollMaxMs`.
+   */
+  ogLockLeaseSeconds: 60,
+  ogLockRenewSeconds: 20,
+  ogWaitPollMinMs: 25,
+  ogWaitPollMaxMs: 1000,
+  /**
+   * Locally (Azurite has no last-access tracking) a read records its time in the blob's metadata at
+   * most once per this many hours, as Azure's last-access tracking does (once per 24 h); the local
+   * host's sweep deletes images whose last access is older than OG_EXPIRE_AFTER_DAYS.
+   */
+  ogLastAccessGranularityHours: 24,
+  /**
+   * Bytes of og images one process keeps in memory (jobs/ogImages.ts; least recently used out, an
+   * image over 1/16 of it never kept): a hit then costs no storage call. Bounded so RSS stays
+   * bounded; each image is read from its blob again at least once per
+   * ogLastAccessGranularityHours, which keeps its last access (and so its retention) current.
+   */
+  ogMemoryBytes: 64 * 1024 * 1024,
+  /** NCRONTAB of the local host's og sweep (hourly); in Azure a lifecycle rule does it (infra). */
+  localOgSweepSchedule: "0 17 * * * *",
   /** Shortest per-batch ttlHours: a shorter one is raised (with a warning) so the batch has time to render. */
   minTtlHours: 1,
   /**
@@ -210,6 +250,12 @@ export const settingDefinitions = {
     1,
     1_000_000,
   ),
+  OG_EXPIRE_AFTER_DAYS: intSetting(
+    "days after its last read before an on-demand image (GET /api/og/…) is deleted; the next request renders it again, identically",
+    30,
+    1,
+    3650,
+  ),
   PRUNE_SCHEDULE: {
     description:
       "NCRONTAB (6 fields, UTC) of the prune timer; every 5 minutes, so a run's share of batches stays well inside the function timeout",
@@ -268,6 +314,22 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       );
     },
   );
+}
+
+/**
+ * The signing keys card URLs are verified with: the current key, then the previous one if set.
+ * Throws SettingsError when the current key is not set (a deployment serving GET /api/og/… needs one).
+ */
+export function readOgKeys(env: NodeJS.ProcessEnv = process.env): string[] {
+  const { current, previous } = names.ogKeySettings;
+  const currentKey = env[current];
+  if (!currentKey) {
+    throw new SettingsError(
+      `app setting ${current} is not set: GET /api/og/… needs the key card URLs are signed with (infra generates it; the local stack creates a dev key)`,
+    );
+  }
+  const previousKey = env[previous];
+  return previousKey ? [currentKey, previousKey] : [currentKey];
 }
 
 /** The app settings infra deploys: every setting with its value as a string. */

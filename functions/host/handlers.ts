@@ -5,6 +5,7 @@ import { createBatchHandler } from "../createBatch";
 import { getBatchHandler } from "../getBatch";
 import { healthHandler } from "../health";
 import { listTemplatesHandler } from "../listTemplates";
+import { ogImageHandler } from "../ogImage";
 import { pruneRendersHandler } from "../pruneRenders";
 import { putAssetHandler } from "../putAsset";
 import { putTemplateHandler } from "../putTemplate";
@@ -35,6 +36,7 @@ export function functionHandlers(appSettings: AppSettings): FunctionHandlers {
     putAsset: putAssetHandler(appSettings),
     putTemplate: putTemplateHandler(appSettings),
     listTemplates: listTemplatesHandler(appSettings),
+    ogImage: ogImageHandler(appSettings),
     health: healthHandler(appSettings),
   };
 }

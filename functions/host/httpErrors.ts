@@ -18,12 +18,19 @@ import {
   InvalidIdempotencyKeyError,
   InvalidStoredTemplateError,
   MissingAssetsError,
+  OgRenderPendingError,
   StorageConfigError,
   TemplateNameError,
   TemplateNotFoundError,
   TemplateVersionNotFoundError,
   TransientStorageError,
 } from "../../jobs";
+import {
+  BadSignatureError,
+  CardUrlLimitError,
+  MalformedCardUrlError,
+  SigningKeyError,
+} from "../../signing";
 import { errorRule, type ErrorRule, translateError } from "../../support";
 
 /** The functions' base for a request refused before any layer below saw it; `status` is its HTTP answer. */
@@ -142,6 +149,23 @@ function httpAnswers(invocationId: string): ErrorRule<HttpError>[] {
     errorRule(InvalidStoredTemplateError, (error) =>
       answer(500, "invalid_stored_template", error.message),
     ),
+    // Signed card URLs (GET /api/og/…; docs/og-urls.md): the signature is checked before the card.
+    errorRule(BadSignatureError, (error) => answer(403, "bad_signature", error.message)),
+    errorRule(MalformedCardUrlError, (error) => answer(400, "malformed_card_url", error.message)),
+    errorRule(CardUrlLimitError, (error) =>
+      error.limit === "urlLength"
+        ? answer(414, "card_url_too_long", error.message)
+        : answer(400, "card_url_limit", error.message),
+    ),
+    // The deployment's key setting is unusable: ours; its details (the key's length) only in the log.
+    errorRule(SigningKeyError, () =>
+      answer(
+        500,
+        "invalid_signing_key",
+        `this deployment's card URL signing key is misconfigured (invocation ${invocationId})`,
+      ),
+    ),
+    errorRule(OgRenderPendingError, (error) => answer(503, "render_pending", error.message)),
     errorRule(TransientStorageError, () => storageUnavailable(invocationId)),
     errorRule(StorageConfigError, () => storageUnavailable(invocationId)),
   ];

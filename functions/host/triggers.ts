@@ -12,7 +12,7 @@ function publicPath(route: string): string {
 
 export type HttpTriggerDefinition = {
   kind: "http";
-  methods: ("GET" | "POST" | "PUT")[];
+  methods: ("GET" | "HEAD" | "POST" | "PUT")[];
   route: string;
   authLevel: "anonymous" | "function";
   /** Largest request body the handler reads; the local host refuses more while reading (413). */
@@ -98,6 +98,18 @@ export const triggers = {
     methods: ["GET"],
     route: "templates",
     authLevel: "function",
+    maxBodyBytes: pipeline.maxRequestBytes,
+  },
+  /**
+   * Signed card URLs, `/api/og/v1/<key id>.<signature>?<card>` or `…/<payload>` (docs/og-urls.md):
+   * anonymous, because the signature is the authorization (checked before anything else). HEAD
+   * answers GET's headers.
+   */
+  ogImage: {
+    kind: "http",
+    methods: ["GET", "HEAD"],
+    route: "og/{*rest}",
+    authLevel: "anonymous",
     maxBodyBytes: pipeline.maxRequestBytes,
   },
   health: {

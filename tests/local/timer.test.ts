@@ -16,6 +16,8 @@ test("the timer runs on its schedule and prunes batches past their retention", a
   const { stack, logs } = fixture();
   expect(stack.host.timers.map((t) => [t.functionName, t.schedule])).toEqual([
     ["pruneRenders", "*/2 * * * * *"],
+    // Local only: the og sweep (Azure uses a lifecycle rule), on its fixed hourly schedule.
+    ["expireOgImages", "0 17 * * * *"],
   ]);
   const storage = connectStorage({ connectionString: stack.connectionString });
   const settings = readSettings(appSettings);

@@ -435,7 +435,7 @@ describe("routes and methods (404 as the Functions host, with a JSON body locall
 });
 
 describe("function keys (the Azure configuration)", () => {
-  test("every route but health is registered with authLevel function; health is anonymous", async () => {
+  test("every route but health and og is registered with authLevel function; health and og are anonymous", async () => {
     const registered = new Map<string, HttpFunctionOptions>();
     await jest.isolateModulesAsync(async () => {
       const functions = await import("@azure/functions");
@@ -449,13 +449,15 @@ describe("function keys (the Azure configuration)", () => {
       await import("../../functions/putTemplate");
       await import("../../functions/listTemplates");
       await import("../../functions/health");
+      await import("../../functions/ogImage");
     });
     const httpTriggers = Object.entries(triggers).filter(([, trigger]) => trigger.kind === "http");
     expect([...registered.keys()].sort()).toEqual(httpTriggers.map(([name]) => name).sort());
     for (const [name, options] of registered) {
       expect([name, options.authLevel]).toEqual([
         name,
-        name === "health" ? "anonymous" : "function",
+        // health, and signed card URLs: their signature is the authorization (docs/og-urls.md).
+        name === "health" || name === "ogImage" ? "anonymous" : "function",
       ]);
       const trigger = triggers[name as keyof typeof triggers];
       expect(trigger.kind === "http" && options.route).toBe(

@@ -1,0 +1,480 @@
+// On-demand images of signed card URLs in the `og` container: served from storage, else rendered once (per process and across instances) and stored.
+import { createHash, randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { BlobLeaseClient, BlockBlobClient } from "@azure/storage-blob";
+import {
+  type AssetBytes,
+  type CardSpec,
+  estimateRenderMs,
+  type ParsedTemplate,
+  renderCard,
+  type RenderedCard,
+  withTemplateSize,
+} from "../renderer";
+import { pipeline, type Settings } from "../settings";
+import { sleep } from "../support";
+import { createAssetLoader } from "./assets";
+import { cardDeadlineMs, withDeadline } from "./deadline";
+import { isNotFound, isRestError, JobError, storageCall } from "./errors";
+import { blobNames, outputExtensionByFormat, parseBlobName } from "./layout";
+import { renderCost, type RenderGate, sharedRenderGate } from "./renderGate";
+import type { JobStorage } from "./storage";
+import { templateForCard } from "./templatePins";
+
+/** A verified card URL's card: what is rendered, and the key its image is stored under. */
+export interface OgCard {
+  /** SHA-256 of the card's canonical JSON (signing/'s cardKey): the image's blob name. */
+  cardKey: string;
+  card: CardSpec;
+}
+
+/** Renders a card (renderer/'s renderCard by default); the handler factory takes another, e.g. to count renders. */
+export type CardRenderer = (
+  spec: CardSpec,
+  assets: AssetBytes,
+  template: ParsedTemplate | undefined,
+) => Promise<RenderedCard>;
+
+export interface OgImage {
+  contentType: string;
+  contentLength: number;
+  /** SHA-256 of the bytes, lower-case hex: the same bytes give the same value on every instance. */
+  sha256: string;
+  /** The bytes, when asked for; a stored image's are streamed from its blob. */
+  body?: Buffer | Readable;
+  /** Rendered for this request (a miss), or read from storage. */
+  source: "rendered" | "stored";
+  /**
+   * Rendered for another request of this process that this one joined (in-process single
+   * flight): the same image, so that one render is counted (logged) once.
+   */
+  joined?: boolean;
+}
+
+/** Another instance has held the card's render lock for longer than a render may take: retry. */
+export class OgRenderPendingError extends JobError {
+  override name = "OgRenderPendingError";
+  constructor(
+    readonly cardKey: string,
+    waitedMs: number,
+  ) {
+    super(
+      `the image of card ${cardKey} is being rendered elsewhere and was not ready after ${Math.round(waitedMs / 1000)} s; retry later`,
+    );
+  }
+}
+
+/** Blob metadata of an og image (Azure metadata names: lower-case letters and digits). */
+const meta = { sha256: "sha256", width: "width", height: "height", lastAccess: "lastaccess" };
+const sha256Pattern = /^[0-9a-f]{64}$/;
+const hourMs = 60 * 60 * 1000;
+
+const imageName = (card: OgCard) =>
+  blobNames.ogImage(card.cardKey, outputExtensionByFormat[card.card.format]);
+
+interface BlobRead {
+  contentType?: string;
+  contentLength?: number;
+  metadata?: Record<string, string>;
+  etag?: string;
+}
+
+/** The image's description from its blob, or undefined for a blob we did not write whole (then it is rendered again). */
+function storedImage(read: BlobRead): Omit<OgImage, "body" | "source"> | undefined {
+  const sha256 = read.metadata?.[meta.sha256];
+  if (!sha256 || !sha256Pattern.test(sha256) || !read.contentType) return undefined;
+  if (read.contentLength === undefined) return undefined;
+  return { contentType: read.contentType, contentLength: read.contentLength, sha256 };
+}
+
+/**
+ * Azurite keeps no last-access time: locally a read records it in metadata (at most once per
+ * pipeline.ogLastAccessGranularityHours, as Azure's tracking does), for the local host's sweep.
+ * Conditioned on the blob's ETag and best effort: a blob deleted or rewritten meanwhile is left be.
+ */
+async function recordAccess(blob: BlockBlobClient, read: BlobRead, now: Date): Promise<void> {
+  const last = Date.parse(read.metadata?.[meta.lastAccess] ?? "");
+  if (now.getTime() - last < pipeline.ogLastAccessGranularityHours * hourMs) return;
+  await blob
+    .setMetadata(
+      { ...read.metadata, [meta.lastAccess]: now.toISOString() },
+      { conditions: read.etag ? { ifMatch: read.etag } : {} },
+    )
+    .catch(() => undefined);
+}
+
+async function readBody(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream ?? []) {
+    parts.push(typeof part === "string" ? Buffer.from(part) : part);
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * The stored image of `card`, or undefined when there is none (or none we wrote whole). With
+ * `body: "stream"` its bytes come read whole when at most `bufferUpTo` (so this process can keep
+ * them), else as the blob's stream (one GET); with `"buffer"` read whole; `"none"` reads only its
+ * properties (one HEAD).
+ */
+async function readImage(
+  storage: JobStorage,
+  card: OgCard,
+  body: "stream" | "buffer" | "none",
+  bufferUpTo = 0,
+): Promise<OgImage | undefined> {
+  const name = imageName(card);
+  const blob = storage.og.getBlockBlobClient(name);
+  return storageCall(`reading og/${name}`, async () => {
+    let read: BlobRead;
+    let stream: NodeJS.ReadableStream | undefined;
+    try {
+      if (body === "none") read = await blob.getProperties();
+      else {
+        const response = await blob.download();
+        read = response;
+        stream = response.readableStreamBody;
+      }
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    const image = storedImage(read);
+    if (!image) {
+      (stream as Readable | undefined)?.destroy();
+      return undefined;
+    }
+    if (storage.isEmulator) await recordAccess(blob, read, new Date());
+    const whole = body === "buffer" || (body === "stream" && image.contentLength <= bufferUpTo);
+    const bytes = whole ? await readBody(stream) : stream;
+    return { ...image, source: "stored", ...(bytes ? { body: bytes as Buffer | Readable } : {}) };
+  });
+}
+
+/** A held render lock: renewed while held, released by deleting the lock blob. */
+interface HeldLock {
+  release(): Promise<void>;
+}
+
+const isConflict = (error: unknown) =>
+  isRestError(error) && (error.statusCode === 409 || error.statusCode === 412);
+
+/**
+ * Takes the card's render lock: a lease on `locks/<cardKey>` (created if missing). Undefined when
+ * another instance holds it. The lease is renewed while held, so a render longer than the lease
+ * keeps it, and a holder that dies frees it within pipeline.ogLockLeaseSeconds.
+ */
+async function tryLock(storage: JobStorage, cardKey: string): Promise<HeldLock | undefined> {
+  const name = blobNames.ogLock(cardKey);
+  const lock = storage.og.getBlockBlobClient(name);
+  const lease: BlobLeaseClient = lock.getBlobLeaseClient(randomUUID());
+  const acquired = await storageCall(`locking og/${name}`, async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      try {
+        await lock.upload("", 0, { conditions: { ifNoneMatch: "*" } });
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+      try {
+        await lease.acquireLease(pipeline.ogLockLeaseSeconds);
+        return true;
+      } catch (error) {
+        if (isConflict(error)) return false;
+        // Deleted by its holder between our create and our lease: create it again.
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return false;
+  });
+  if (!acquired) return undefined;
+  const renewal = setInterval(() => {
+    lease.renewLease().catch(() => undefined);
+  }, pipeline.ogLockRenewSeconds * 1000);
+  renewal.unref();
+  return {
+    async release() {
+      clearInterval(renewal);
+      // Deleting with the lease releases it; a lease lost meanwhile leaves the blob to expire.
+      await lock.deleteIfExists({ conditions: { leaseId: lease.leaseId } }).catch(() => undefined);
+    },
+  };
+}
+
+/** Whether someone holds the card's lock now (false once released, deleted or expired). */
+async function lockHeld(storage: JobStorage, cardKey: string): Promise<boolean> {
+  const name = blobNames.ogLock(cardKey);
+  return storageCall(`reading og/${name}`, async () => {
+    try {
+      const properties = await storage.og.getBlockBlobClient(name).getProperties();
+      return properties.leaseState === "leased";
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  });
+}
+
+export interface OgRenderContext {
+  storage: JobStorage;
+  settings: Pick<Settings, "CARD_DEADLINE_SECONDS" | "RENDER_MEMORY_BUDGET_MB">;
+  gate?: RenderGate;
+}
+
+/**
+ * Renders the card as POST /api/render and the batch worker do: its pinned template and assets
+ * loaded inside the render gate, within the card's deadline (jobs/deadline.ts).
+ */
+async function renderWithinLimits(
+  card: OgCard,
+  template: ParsedTemplate | undefined,
+  render: CardRenderer,
+  context: OgRenderContext,
+): Promise<RenderedCard> {
+  const sized = withTemplateSize(card.card, template?.document.size);
+  const gate = context.gate ?? sharedRenderGate(context.settings);
+  const loadAssets = createAssetLoader(context.storage);
+  return withDeadline(
+    cardDeadlineMs(sized, context.settings),
+    estimateRenderMs(sized),
+    (startClock) =>
+      gate.run(renderCost(sized), async () => {
+        const assets = await loadAssets(sized, [], template);
+        startClock();
+        return render(sized, assets, template);
+      }),
+  );
+}
+
+async function storeRendered(
+  storage: JobStorage,
+  card: OgCard,
+  rendered: RenderedCard,
+): Promise<OgImage> {
+  const name = imageName(card);
+  const sha256 = createHash("sha256").update(rendered.bytes).digest("hex");
+  await storageCall(`writing og/${name}`, () =>
+    storage.og.getBlockBlobClient(name).uploadData(rendered.bytes, {
+      blobHTTPHeaders: {
+        blobContentType: rendered.contentType,
+        blobCacheControl: pipeline.outputCacheControl,
+      },
+      metadata: {
+        [meta.sha256]: sha256,
+        [meta.width]: String(rendered.width),
+        [meta.height]: String(rendered.height),
+        [meta.lastAccess]: new Date().toISOString(),
+      },
+    }),
+  );
+  return {
+    contentType: rendered.contentType,
+    contentLength: rendered.bytes.length,
+    sha256,
+    body: rendered.bytes,
+    source: "rendered",
+  };
+}
+
+/**
+ * The first request's path, once per card key across instances: take the lock and render (after
+ * checking that a holder before us did not finish meanwhile), or wait for the holder's image. A
+ * holder that fails or dies frees the lock without an image: a waiter then takes it.
+ */
+async function renderOnce(
+  card: OgCard,
+  render: CardRenderer,
+  context: OgRenderContext,
+): Promise<OgImage> {
+  const { storage } = context;
+  // A pinned version, as the URL says (a URL always pins a stored template): 404 before any lock.
+  const template = await templateForCard(storage, card.card);
+  const waitLimitMs =
+    cardDeadlineMs(withTemplateSize(card.card, template?.document.size), context.settings) +
+    pipeline.ogLockLeaseSeconds * 1000;
+  const started = Date.now();
+  for (;;) {
+    const lock = await tryLock(storage, card.cardKey);
+    if (lock) {
+      try {
+        const finished = await readImage(storage, card, "buffer");
+        if (finished) return finished;
+        return await storeRendered(
+          storage,
+          card,
+          await renderWithinLimits(card, template, render, context),
+        );
+      } finally {
+        await lock.release();
+      }
+    }
+    let pollMs: number = pipeline.ogWaitPollMinMs;
+    for (;;) {
+      if (Date.now() - started > waitLimitMs) {
+        throw new OgRenderPendingError(card.cardKey, Date.now() - started);
+      }
+      await sleep(pollMs);
+      pollMs = Math.min(pollMs * 2, pipeline.ogWaitPollMaxMs);
+      const image = await readImage(storage, card, "buffer");
+      if (image) return image;
+      if (!(await lockHeld(storage, card.cardKey))) break;
+    }
+  }
+}
+
+export interface OgImages {
+  /**
+   * The card's image: from storage when stored (`body: "stream"` streams it; `"none"` reads only
+   * its properties), else rendered, stored and returned whole (with its bytes whatever `body` says). Concurrent first requests for one
+   * card render it once: in this process they share one render, across instances the lock decides.
+   */
+  get(card: OgCard, body: "stream" | "none", context: OgRenderContext): Promise<OgImage>;
+}
+
+interface Remembered {
+  image: Omit<OgImage, "body" | "source" | "joined">;
+  bytes: Buffer;
+  /** When this process last read the blob (or wrote it): a read is due again after a day. */
+  readAt: number;
+}
+
+/**
+ * Images this process keeps in memory, least recently used first out, within `budgetBytes`. A
+ * card key names one card, and its bytes only change if the renderer does, so an entry is
+ * never stale; it is dropped once its blob has not been read for a day, so that the next request
+ * reads the blob again: that read is what records the access storage expires images by.
+ */
+class RememberedImages {
+  readonly #entries = new Map<string, Remembered>();
+  #bytes = 0;
+  constructor(readonly budgetBytes: number) {}
+
+  get(name: string, now: number): Remembered | undefined {
+    const entry = this.#entries.get(name);
+    if (!entry) return undefined;
+    this.#drop(name);
+    if (now - entry.readAt >= pipeline.ogLastAccessGranularityHours * hourMs) return undefined;
+    this.#entries.set(name, entry);
+    this.#bytes += entry.bytes.length;
+    return entry;
+  }
+
+  keep(name: string, image: OgImage, now: number): void {
+    if (!Buffer.isBuffer(image.body) || image.body.length > this.budgetBytes / 16) return;
+    this.#drop(name);
+    const { contentType, contentLength, sha256 } = image;
+    this.#entries.set(name, {
+      image: { contentType, contentLength, sha256 },
+      bytes: image.body,
+      readAt: now,
+    });
+    this.#bytes += image.body.length;
+    for (const [oldest, entry] of this.#entries) {
+      if (this.#bytes <= this.budgetBytes) break;
+      this.#drop(oldest, entry);
+    }
+  }
+
+  #drop(name: string, entry = this.#entries.get(name)): void {
+    if (!entry) return;
+    this.#entries.delete(name);
+    this.#bytes -= entry.bytes.length;
+  }
+}
+
+/**
+ * The on-demand image service of one process (its in-process single flight and the images it
+ * keeps in memory, `memoryBytes`, default pipeline.ogMemoryBytes, 0 for none); the handler factory
+ * makes one, so two factories behave as two instances would.
+ */
+export function createOgImages(
+  options: { render?: CardRenderer; memoryBytes?: number } = {},
+): OgImages {
+  const render: CardRenderer =
+    options.render ?? ((spec, assets, template) => renderCard(spec, assets, undefined, template));
+  const inFlight = new Map<string, Promise<OgImage>>();
+  const memory = new RememberedImages(options.memoryBytes ?? pipeline.ogMemoryBytes);
+  const remember = (card: OgCard, image: OgImage) => {
+    memory.keep(imageName(card), image, Date.now());
+    return image;
+  };
+  return {
+    async get(card, body, context) {
+      const kept = memory.get(imageName(card), Date.now());
+      if (kept) return { ...kept.image, body: kept.bytes, source: "stored" };
+      const bufferUpTo = memory.budgetBytes / 16;
+      const stored = await readImage(context.storage, card, body, bufferUpTo);
+      if (stored) return remember(card, stored);
+      const joined = inFlight.get(card.cardKey);
+      if (joined) {
+        const image = await joined;
+        return image.source === "rendered" ? { ...image, joined: true } : image;
+      }
+      const pending = renderOnce(card, render, context).then((image) => remember(card, image));
+      inFlight.set(card.cardKey, pending);
+      const forget = () => inFlight.delete(card.cardKey);
+      pending.then(forget, forget);
+      // Rendered (or read whole while waiting for another instance): its bytes come along, even for "none".
+      return pending;
+    },
+  };
+}
+
+export interface OgExpiryReport {
+  /** Images deleted: not read for longer than maxIdleDays. */
+  deleted: string[];
+  /** Images kept. */
+  kept: number;
+  /** Lock blobs left by a holder that died, deleted. */
+  staleLocks: number;
+}
+
+/**
+ * When an og blob was last read: its recorded access, else its last write. Not the later of the
+ * two: recording an access rewrites the metadata, which moves Last-Modified too.
+ */
+function lastAccessOf(metadata: Record<string, string> | undefined, lastModified: Date): number {
+  const recorded = Date.parse(metadata?.[meta.lastAccess] ?? "");
+  return Number.isNaN(recorded) ? lastModified.getTime() : recorded;
+}
+
+/**
+ * The local host's equivalent of Azure's lifecycle rule on `og`: deletes images whose last access
+ * is more than `maxIdleDays` before `now`, each conditioned on the ETag listed (an image read or
+ * rewritten meanwhile stays), and lock blobs of holders that died (no lease, over an hour old).
+ * Blobs the layout does not name are left alone. The next request renders a deleted image again.
+ */
+export async function expireOgImages(
+  storage: JobStorage,
+  options: { maxIdleDays: number; now?: Date },
+): Promise<OgExpiryReport> {
+  const now = (options.now ?? new Date()).getTime();
+  const report: OgExpiryReport = { deleted: [], kept: 0, staleLocks: 0 };
+  await storageCall("sweeping the og container", async () => {
+    for await (const blob of storage.og.listBlobsFlat({ includeMetadata: true })) {
+      const kind = parseBlobName("og", blob.name)?.kind;
+      if (!kind) continue;
+      const isLock = kind === "ogLock";
+      const client = storage.og.getBlockBlobClient(blob.name);
+      const conditions = { ifMatch: blob.properties.etag };
+      const idleMs = now - lastAccessOf(blob.metadata, blob.properties.lastModified);
+      const expired = isLock
+        ? blob.properties.leaseState !== "leased" && idleMs > hourMs
+        : idleMs > options.maxIdleDays * 24 * hourMs;
+      if (!expired) {
+        if (!isLock) report.kept += 1;
+        continue;
+      }
+      const deleted = await client
+        .deleteIfExists({ conditions })
+        .then((response) => response.succeeded)
+        .catch((error: unknown) => {
+          if (isConflict(error)) return false;
+          throw error;
+        });
+      if (!deleted) report.kept += isLock ? 0 : 1;
+      else if (isLock) report.staleLocks += 1;
+      else report.deleted.push(blob.name);
+    }
+  });
+  return report;
+}
