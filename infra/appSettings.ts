@@ -1,5 +1,7 @@
-// The Function App's app settings, assembled in one place: host settings, identity-based storage, the hosting plan's own, job settings.
+// The Function App's app settings, assembled in one place: host settings, identity-based storage, the hosting plan's own, job settings, secrets.
+import type * as pulumi from "@pulumi/pulumi";
 import { names, toAppSettings, workerProcessEnvironment, type Settings } from "../settings";
+import { InfraError } from "./errors";
 
 export interface AppSettingsInputs {
   /** The job pipeline's settings (settings/index.ts) after the stack's overrides. */
@@ -60,4 +62,38 @@ export function functionAppSettings(inputs: AppSettingsInputs): AppSetting[] {
   return Object.entries(values)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * App settings whose values are secrets, by name: the signing keys of card URLs
+ * (settings/index.ts, `names.ogKeySettings`); "" stands for "no previous key".
+ */
+export function signingKeySettings(keys: {
+  current: pulumi.Input<string>;
+  previous: pulumi.Input<string>;
+}): Record<string, pulumi.Input<string>> {
+  return {
+    [names.ogKeySettings.current]: keys.current,
+    [names.ogKeySettings.previous]: keys.previous,
+  };
+}
+
+/**
+ * The site's `appSettings`: the plain settings and the secret ones, sorted by name as
+ * functionAppSettings sorts (adding a secret moves no plain setting). The caller sends the list
+ * as a secret. Secret settings are not part of `functionAppSettings`, so they never enter the
+ * triggers hash (no trigger reads them).
+ */
+export function withSecretSettings(
+  plain: readonly AppSetting[],
+  secrets: Record<string, string>,
+): AppSetting[] {
+  const clash = plain.find(({ name }) => name in secrets);
+  if (clash) {
+    throw new InfraError(
+      `app setting ${clash.name} is given both as a plain and as a secret value; expected each name once`,
+    );
+  }
+  const secret = Object.entries(secrets).map(([name, value]) => ({ name, value }));
+  return [...plain, ...secret].sort((a, b) => a.name.localeCompare(b.name));
 }

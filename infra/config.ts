@@ -23,6 +23,18 @@ export interface InfraConfig {
   plan: HostingPlanName;
   /** Flex Consumption's runtime and scaling; read (and validated) whichever plan is chosen. */
   flex: FlexOptions;
+  /** How the signing keys of card URLs are rotated (infra/dynamic/ogSigningKeys.ts). */
+  ogKeys: OgKeyOptions;
+}
+
+/** `keep`: a rotation keeps the outgoing key as the previous one; `drop`: no previous key. */
+export const ogPreviousKeyChoices = ["keep", "drop"] as const;
+
+export interface OgKeyOptions {
+  /** `cardpress:ogKeyRotation`: changing it generates a new current key. */
+  rotation: number;
+  /** `cardpress:ogPreviousKey` is `keep` (the default) rather than `drop`. */
+  keepPrevious: boolean;
 }
 
 /** `consumption`: Linux Consumption (Y1), the default; `flex`: Flex Consumption (FC1). */
@@ -68,6 +80,8 @@ export const integerKeyLimits = {
    * (event-driven-scaling.md, "Limit scale-out"; older pages say the lowest is 40).
    */
   flexMaximumInstanceCount: { default: 100, min: 1, max: 1000 },
+  /** A counter, not a quantity: any change rotates the card-URL signing key. */
+  ogKeyRotation: { default: 0, min: 0, max: 1_000_000 },
 } as const;
 
 export const infraDefaults = {
@@ -76,6 +90,7 @@ export const infraDefaults = {
   plan: "consumption",
   flexNodeVersion: "22",
   flexInstanceMemoryMb: "2048",
+  ogPreviousKey: "keep",
 } as const;
 
 /** Thrown when a config value is outside what is allowed; the message is meant for the person running `pulumi up`. */
@@ -156,6 +171,15 @@ function readFlexOptions(source: ConfigSource): FlexOptions {
   };
 }
 
+function readOgKeyOptions(source: ConfigSource): OgKeyOptions {
+  return {
+    rotation: readInteger(source, "ogKeyRotation"),
+    keepPrevious:
+      readChoice(source, "ogPreviousKey", ogPreviousKeyChoices, infraDefaults.ogPreviousKey) ===
+      "keep",
+  };
+}
+
 /** The app settings through the settings layer's own reader, each under its config key; a bad value names the key. */
 function readSettingOverrides(source: ConfigSource): Settings {
   return readSettingsFrom(
@@ -180,5 +204,6 @@ export function readInfraConfig(source: ConfigSource, projectDir: string): Infra
     settings,
     plan: readChoice(source, "plan", hostingPlanNames, infraDefaults.plan),
     flex: readFlexOptions(source),
+    ogKeys: readOgKeyOptions(source),
   };
 }

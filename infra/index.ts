@@ -1,4 +1,4 @@
-// The cardpress stack: reads config, wires storage, monitoring and the Function App, exports what the CLI needs.
+// The cardpress stack: reads config, wires storage, monitoring, the card-URL signing keys and the Function App, exports what the CLI needs.
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
@@ -6,6 +6,8 @@ import { Monitoring } from "./components/monitoring";
 import { FunctionApp } from "./components/functionApp";
 import { RenderStorage } from "./components/renderStorage";
 import { readInfraConfig } from "./config";
+import { signingKeySettings } from "./appSettings";
+import { OgSigningKeys } from "./dynamic/ogSigningKeys";
 import { flexConsumption } from "./hosting/flexConsumption";
 import { linuxConsumption } from "./hosting/linuxConsumption";
 import { lifecycleDeleteAfterDays } from "./lifecycle";
@@ -21,6 +23,14 @@ const storage = new RenderStorage("cardpress", {
   location: config.location,
   softDeleteDays: config.softDeleteDays,
   deleteRendersAfterDays: lifecycleDeleteAfterDays(config.settings),
+  deleteOgImagesAfterIdleDays: config.settings.OG_EXPIRE_AFTER_DAYS,
+});
+
+// The keys GET /api/og/… verifies card URLs with (docs/deploy.md, "og:image URLs"). Outside the
+// Function App on purpose: a new site (another plan) keeps the keys, so published URLs keep working.
+const ogSigningKeys = new OgSigningKeys("cardpress-og-signing-keys", {
+  rotation: config.ogKeys.rotation,
+  keepPrevious: config.ogKeys.keepPrevious,
 });
 
 const monitoring = new Monitoring("cardpress", {
@@ -39,6 +49,10 @@ const functionApp = new FunctionApp("cardpress", {
   deploymentContainerName: storage.deploymentContainerName,
   packageDir: config.packageDir,
   settings: config.settings,
+  secretSettings: signingKeySettings({
+    current: ogSigningKeys.currentKey,
+    previous: ogSigningKeys.previousKey,
+  }),
   applicationInsightsConnectionString: monitoring.connectionString,
   applicationInsightsId: monitoring.applicationInsightsId,
 });
@@ -58,3 +72,10 @@ export const packageBlobUrl = functionApp.packageUrl;
 export const storageConnectionString = storage.connectionString;
 /** Send as `x-functions-key` to the HTTP API. */
 export const functionKey = functionApp.defaultFunctionKey;
+/** Where card URLs point: signCardUrl's `baseUrl` (`cardpress sign --stack`); the route `/api/og` follows it. */
+export const ogBaseUrl = functionApp.ogBaseUrl;
+/** The key card URLs are signed with (`pulumi stack output --show-secrets ogSigningKey`); a secret. */
+export const ogSigningKey = ogSigningKeys.currentKey;
+/** The ids card URLs carry (`…/v1/<key id>.…`): which key a published URL was signed with. "" for none. */
+export const ogKeyId = ogSigningKeys.currentKeyId;
+export const ogPreviousKeyId = ogSigningKeys.previousKeyId;

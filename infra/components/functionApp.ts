@@ -20,6 +20,8 @@ export interface FunctionAppArgs {
   packageDir: string;
   /** The job pipeline's settings, written as app settings. */
   settings: Settings;
+  /** App settings whose values are secrets (the card-URL signing keys), by name. */
+  secretSettings: Record<string, pulumi.Input<string>>;
   applicationInsightsConnectionString: pulumi.Input<string>;
   /** The Application Insights component: the identity publishes telemetry to it with Entra authentication. */
   applicationInsightsId: pulumi.Input<string>;
@@ -31,6 +33,8 @@ export class FunctionApp extends pulumi.ComponentResource {
   public readonly defaultHostName: pulumi.Output<string>;
   /** `https://<host>/api`: where `POST /api/batches` and friends live. */
   public readonly apiBaseUrl: pulumi.Output<string>;
+  /** `https://<host>`: the base URL card URLs are signed for (signCardUrl's `baseUrl`; the route `/api/og` follows it). */
+  public readonly ogBaseUrl: pulumi.Output<string>;
   public readonly identityClientId: pulumi.Output<string>;
   public readonly packageHash: string;
   public readonly packageUrl: pulumi.Output<string>;
@@ -72,6 +76,7 @@ export class FunctionApp extends pulumi.ComponentResource {
         appPackage,
         storageAccountName: args.storageAccountName,
         settings: args.settings,
+        secretSettings: args.secretSettings,
         applicationInsightsConnectionString: args.applicationInsightsConnectionString,
       },
       { parent: this },
@@ -81,6 +86,7 @@ export class FunctionApp extends pulumi.ComponentResource {
     this.id = site.id;
     this.defaultHostName = site.defaultHostName;
     this.apiBaseUrl = pulumi.interpolate`https://${site.defaultHostName}/api`;
+    this.ogBaseUrl = pulumi.interpolate`https://${site.defaultHostName}`;
     this.identityClientId = identity.clientId;
     this.packageHash = appPackage.hash;
     this.packageUrl = appPackage.url;
@@ -89,6 +95,7 @@ export class FunctionApp extends pulumi.ComponentResource {
     this.registerOutputs({
       name: this.name,
       apiBaseUrl: this.apiBaseUrl,
+      ogBaseUrl: this.ogBaseUrl,
       identityClientId: this.identityClientId,
       packageUrl: this.packageUrl,
       defaultFunctionKey: this.defaultFunctionKey,

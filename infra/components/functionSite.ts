@@ -2,7 +2,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../../settings";
-import { functionAppSettings, type AppSetting } from "../appSettings";
+import { functionAppSettings, withSecretSettings, type AppSetting } from "../appSettings";
 import { FunctionKey } from "../dynamic/functionKey";
 import { triggersHash } from "../dynamic/triggersHash";
 import type { HostedApp, HostingPlan } from "../hosting/hostingPlan";
@@ -20,6 +20,11 @@ export interface FunctionSiteArgs {
   storageAccountName: pulumi.Input<string>;
   /** The job pipeline's settings, written as app settings. */
   settings: Settings;
+  /**
+   * App settings whose values are secrets (the card-URL signing keys), by name: the site's
+   * settings are sent as a secret, and these stay out of the triggers hash.
+   */
+  secretSettings: Record<string, pulumi.Input<string>>;
   applicationInsightsConnectionString: pulumi.Input<string>;
 }
 
@@ -85,6 +90,14 @@ export class FunctionSite extends pulumi.ComponentResource {
           planSettings,
         }),
       );
+    // One secret list: azure-native lifts the secrecy of any value inside `siteConfig` to the whole
+    // of it anyway (its defaults are applied with an `apply`), so `pulumi preview` shows the site's
+    // settings as [secret]; `pulumi preview --diff --show-secrets` shows them.
+    const siteAppSettings = pulumi.secret(
+      pulumi
+        .all([appSettings, pulumi.output(args.secretSettings)])
+        .apply(([plain, secrets]) => withSecretSettings(plain, secrets)),
+    );
     const site = new azure.web.WebApp(
       `${name}-app`,
       {
@@ -108,7 +121,7 @@ export class FunctionSite extends pulumi.ComponentResource {
           minTlsVersion: azure.web.SupportedTlsVersions.SupportedTlsVersions_1_2,
           scmMinTlsVersion: azure.web.SupportedTlsVersions.SupportedTlsVersions_1_2,
           http20Enabled: true,
-          appSettings,
+          appSettings: siteAppSettings,
         },
       },
       formerlyParentedAbove(this, opts, {
@@ -116,6 +129,9 @@ export class FunctionSite extends pulumi.ComponentResource {
         // ARM cannot move an app between Linux Consumption and Flex Consumption: a new plan (each
         // has its own logical name) means a new site (docs/deploy.md, "Choosing a plan").
         replaceOnChanges: ["serverFarmId"],
+        // The signing keys are app settings: the state keeps the site's stored siteConfig
+        // encrypted whatever the provider echoes back.
+        additionalSecretOutputs: ["siteConfig"],
       }),
     );
     return { site, appSettings };

@@ -1,4 +1,4 @@
-// The storage account of cardpress, hardened: private containers for renders, jobs, assets, templates and packages; the job queues; a lifecycle backstop.
+// The storage account of cardpress, hardened: private containers for renders, jobs, assets, templates, og images and packages; the job queues; lifecycle rules.
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../../settings";
@@ -14,9 +14,14 @@ export interface RenderStorageArgs {
    * the prune timer, so a stopped app does not keep paying for storage.
    */
   deleteRendersAfterDays: number;
+  /**
+   * Blobs under `og/` (on-demand images of card URLs) not read for more than this many days are
+   * deleted by Azure (OG_EXPIRE_AFTER_DAYS): last-access tracking is on for the account.
+   */
+  deleteOgImagesAfterIdleDays: number;
 }
 
-/** Every container cardpress needs: the jobs' (renders, jobs, assets, templates) and the one for deployment packages. */
+/** Every container cardpress needs: the jobs' (renders, jobs, assets, templates, og) and the one for deployment packages. */
 export const containerNames = { ...names.containers, deployments: names.deploymentContainer };
 
 type ContainerKey = keyof typeof containerNames;
@@ -54,7 +59,7 @@ export class RenderStorage extends pulumi.ComponentResource {
           { parent: this },
         ),
     ) as [azure.storage.Queue, azure.storage.Queue];
-    createRendersLifecycle(name, args, account, containers.renders, this);
+    createLifecycle(name, args, account, [containers.renders, containers.og], this);
 
     this.accountName = account.name;
     this.accountId = account.id;
@@ -125,6 +130,14 @@ function createContainers(
       blobServicesName: "default",
       deleteRetentionPolicy: { enabled: true, days: args.softDeleteDays },
       containerDeleteRetentionPolicy: { enabled: true, days: args.softDeleteDays },
+      // Records each blob's last read (at most once a day per blob, billed as one "other
+      // operation"): the og lifecycle rule deletes images by it.
+      lastAccessTimeTrackingPolicy: {
+        enable: true,
+        name: azure.storage.Name.AccessTimeTracking,
+        trackingGranularityInDays: 1,
+        blobType: ["blockBlob"],
+      },
     },
     { parent },
   );
@@ -145,12 +158,18 @@ function createContainers(
   ) as Record<ContainerKey, azure.storage.BlobContainer>;
 }
 
-/** The lifecycle backstop: Azure deletes old blobs under `renders/` even if the prune timer stops. */
-function createRendersLifecycle(
+/**
+ * The account's one management policy (ARM allows only `default`), two rules, each confined to
+ * its container by a `<container>/` prefix:
+ * - `delete-old-renders`: the backstop behind the prune timer, by age;
+ * - `delete-idle-og-images`: on-demand images nobody read for OG_EXPIRE_AFTER_DAYS, by last
+ *   access (rendering is deterministic: the next request renders the same bytes again).
+ */
+function createLifecycle(
   name: string,
   args: RenderStorageArgs,
   account: azure.storage.StorageAccount,
-  rendersContainer: azure.storage.BlobContainer,
+  containers: azure.storage.BlobContainer[],
   parent: pulumi.Resource,
 ): azure.storage.ManagementPolicy {
   return new azure.storage.ManagementPolicy(
@@ -162,27 +181,36 @@ function createRendersLifecycle(
       managementPolicyName: "default",
       policy: {
         rules: [
-          {
-            name: "delete-old-renders",
-            enabled: true,
-            type: azure.storage.RuleType.Lifecycle,
-            definition: {
-              filters: {
-                blobTypes: ["blockBlob"],
-                prefixMatch: [`${names.containers.renders}/`],
-              },
-              actions: {
-                baseBlob: {
-                  delete: { daysAfterModificationGreaterThan: args.deleteRendersAfterDays },
-                },
-              },
-            },
-          },
+          deleteRule("delete-old-renders", names.containers.renders, {
+            daysAfterModificationGreaterThan: args.deleteRendersAfterDays,
+          }),
+          deleteRule("delete-idle-og-images", names.containers.og, {
+            daysAfterLastAccessTimeGreaterThan: args.deleteOgImagesAfterIdleDays,
+          }),
         ],
       },
     },
-    { parent, dependsOn: [rendersContainer] },
+    // After the containers, which wait for the blob service: ARM refuses a last-access condition
+    // while access tracking is off.
+    { parent, dependsOn: containers },
   );
+}
+
+/** A rule deleting the block blobs of one container (`<container>/`, so no other container matches) on one condition. */
+function deleteRule(
+  ruleName: string,
+  container: string,
+  condition: azure.types.input.storage.DateAfterModificationArgs,
+): azure.types.input.storage.ManagementPolicyRuleArgs {
+  return {
+    name: ruleName,
+    enabled: true,
+    type: azure.storage.RuleType.Lifecycle,
+    definition: {
+      filters: { blobTypes: ["blockBlob"], prefixMatch: [`${container}/`] },
+      actions: { baseBlob: { delete: condition } },
+    },
+  };
 }
 
 /** The account-key connection string, as a secret; fails clearly if Azure returns no key. */

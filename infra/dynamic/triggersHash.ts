@@ -9,7 +9,9 @@ import type { AppSetting } from "../appSettings";
  * (`AzureWebJobsStorage__*`), `AzureFunctionsJobHost__*` overrides of host.json. Every setting is
  * hashed rather than a hand-kept list of the ones triggers read (such a list is how a new
  * PRUNE_SCHEDULE went unsynced): a settings change restarts the app anyway, and the extra sync
- * costs one ARM call.
+ * costs one ARM call. Secret settings (the card-URL signing keys, infra/appSettings.ts
+ * `withSecretSettings`) are not in `appSettings`: no trigger reads them, and a hash of them would
+ * make every deployment step's inputs secret.
  */
 export function triggersHash(packageHash: string, appSettings: readonly AppSetting[]): string {
   const settings = [...appSettings]

@@ -11,6 +11,7 @@ import {
   createMocks,
   fakeAzure,
   recordRegistrations,
+  revealed,
   valueOf,
   type RecordedResource,
   type Registration,
@@ -46,8 +47,11 @@ function one(type: string, name?: string): RecordedResource {
   return found[0] as RecordedResource;
 }
 
+/** The site's app settings by name (its siteConfig is sent as a secret: it holds the signing keys). */
 function appSettingsOf(site: RecordedResource): Record<string, string> {
-  const siteConfig = site.inputs.siteConfig as { appSettings: { name: string; value: string }[] };
+  const siteConfig = revealed<{ appSettings: { name: string; value: string }[] }>(
+    site.inputs.siteConfig,
+  );
   return Object.fromEntries(siteConfig.appSettings.map(({ name, value }) => [name, value]));
 }
 
@@ -89,8 +93,8 @@ test("creates exactly the expected resources: Y1's, with the Flex deployment con
     "azure-native:resources:ResourceGroup": 1,
     "azure-native:storage:StorageAccount": 1,
     "azure-native:storage:BlobServiceProperties": 1,
-    // renders, jobs, assets, templates, deployments, and flex-deployment (written by One Deploy).
-    "azure-native:storage:BlobContainer": 6,
+    // renders, jobs, assets, templates, og, deployments, and flex-deployment (written by One Deploy).
+    "azure-native:storage:BlobContainer": 7,
     "azure-native:storage:Queue": 2,
     "azure-native:storage:ManagementPolicy": 1,
     "azure-native:storage:Blob": 1,
@@ -103,8 +107,8 @@ test("creates exactly the expected resources: Y1's, with the Flex deployment con
     "azure-native:web:WebApp": 1,
     "azure-native:web:WebAppFtpAllowed": 1,
     "azure-native:web:WebAppScmAllowed": 1,
-    // One Deploy (instead of the trigger sync) and the function-key read.
-    "pulumi-nodejs:dynamic:Resource": 2,
+    // One Deploy (instead of the trigger sync), the function-key read, the card-URL signing keys.
+    "pulumi-nodejs:dynamic:Resource": 3,
   });
 });
 
@@ -130,14 +134,14 @@ describe("the plan", () => {
       all("pulumi-nodejs:dynamic:Resource")
         .map((resource) => resource.name)
         .sort(),
-    ).toEqual(["cardpress-function-key", "cardpress-one-deploy"]);
+    ).toEqual(["cardpress-function-key", "cardpress-og-signing-keys", "cardpress-one-deploy"]);
   });
 });
 
 describe("the site", () => {
   test("is a hardened Linux Function App on the FC1 plan, without linuxFxVersion", () => {
     const identity = one("azure-native:managedidentity:UserAssignedIdentity");
-    expect(site().inputs).toMatchObject({
+    expect({ ...site().inputs, siteConfig: revealed(site().inputs.siteConfig) }).toMatchObject({
       kind: "functionapp,linux",
       reserved: true,
       httpsOnly: true,
@@ -145,7 +149,7 @@ describe("the site", () => {
       identity: { type: "UserAssigned", userAssignedIdentities: [identity.state.id] },
       siteConfig: { ftpsState: "Disabled", minTlsVersion: "1.2", scmMinTlsVersion: "1.2" },
     });
-    const siteConfig = site().inputs.siteConfig as Record<string, unknown>;
+    const siteConfig = revealed<Record<string, unknown>>(site().inputs.siteConfig);
     expect(siteConfig).not.toHaveProperty("linuxFxVersion");
     expect(siteConfig).not.toHaveProperty("alwaysOn");
   });

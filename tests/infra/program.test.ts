@@ -6,7 +6,7 @@ import { hashPackageFolder, packageBlobName } from "../../infra/deploymentPackag
 import type { AppSetting } from "../../infra/appSettings";
 import { triggersHash } from "../../infra/dynamic/triggersHash";
 import { blobWriteActions } from "../../infra/roles";
-import { createMocks, fakeAzure, valueOf, type RecordedResource } from "./mocks";
+import { createMocks, fakeAzure, revealed, valueOf, type RecordedResource } from "./mocks";
 import { makeFakePackage } from "./fakePackage";
 
 type Program = typeof import("../../infra");
@@ -105,8 +105,11 @@ function conditionAllows(condition: string, action: string, container: string): 
   return !conditioned.includes(action) || !excluded.includes(container);
 }
 
+/** The site's app settings by name (its siteConfig is sent as a secret: it holds the signing keys). */
 function appSettingsOf(site: RecordedResource): Record<string, string> {
-  const siteConfig = site.inputs.siteConfig as { appSettings: { name: string; value: string }[] };
+  const siteConfig = revealed<{ appSettings: { name: string; value: string }[] }>(
+    site.inputs.siteConfig,
+  );
   return Object.fromEntries(siteConfig.appSettings.map(({ name, value }) => [name, value]));
 }
 
@@ -141,8 +144,8 @@ test("creates exactly the expected resources", () => {
     "azure-native:resources:ResourceGroup": 1,
     "azure-native:storage:StorageAccount": 1,
     "azure-native:storage:BlobServiceProperties": 1,
-    // renders, jobs, assets, templates, deployments.
-    "azure-native:storage:BlobContainer": 5,
+    // renders, jobs, assets, templates, og, deployments.
+    "azure-native:storage:BlobContainer": 6,
     "azure-native:storage:Queue": 2,
     "azure-native:storage:ManagementPolicy": 1,
     "azure-native:storage:Blob": 1,
@@ -155,8 +158,9 @@ test("creates exactly the expected resources", () => {
     "azure-native:web:WebApp": 1,
     "azure-native:web:WebAppFtpAllowed": 1,
     "azure-native:web:WebAppScmAllowed": 1,
-    // The trigger sync and the function-key read (issue 13: no more host-keys invoke).
-    "pulumi-nodejs:dynamic:Resource": 2,
+    // The trigger sync and the function-key read (issue 13: no more host-keys invoke), and the
+    // card-URL signing keys (issue 15).
+    "pulumi-nodejs:dynamic:Resource": 3,
   });
 });
 
@@ -204,19 +208,26 @@ describe("storage", () => {
   test("the lifecycle rule deletes renders only after the longest allowed ttl plus a day", () => {
     const policy = one("azure-native:storage:ManagementPolicy").inputs.policy as {
       rules: {
+        name: string;
         enabled: boolean;
         definition: {
           filters: { prefixMatch: string[] };
-          actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: number } } };
+          actions: { baseBlob: { delete: Record<string, number> } };
         };
       }[];
     };
-    expect(policy.rules).toHaveLength(1);
-    const [rule] = policy.rules;
+    // The renders backstop and the og images' last-access rule (tests/infra/ogImages.test.ts).
+    expect(policy.rules.map((rule) => rule.name)).toEqual([
+      "delete-old-renders",
+      "delete-idle-og-images",
+    ]);
+    const rule = policy.rules[0];
     expect(rule?.enabled).toBe(true);
     expect(rule?.definition.filters.prefixMatch).toEqual([`${names.containers.renders}/`]);
     // retentionHours is 48 here, but a batch may ask for up to MAX_TTL_HOURS (720 h = 30 days).
-    expect(rule?.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(31);
+    expect(rule?.definition.actions.baseBlob.delete).toEqual({
+      daysAfterModificationGreaterThan: 31,
+    });
   });
 });
 
@@ -231,7 +242,7 @@ describe("function app", () => {
   test("is a hardened Functions v4 app on Node 22 with a user-assigned identity", () => {
     const site = one("azure-native:web:WebApp");
     const identity = one("azure-native:managedidentity:UserAssignedIdentity");
-    expect(site.inputs).toMatchObject({
+    expect({ ...site.inputs, siteConfig: revealed(site.inputs.siteConfig) }).toMatchObject({
       kind: "functionapp,linux",
       reserved: true,
       httpsOnly: true,
@@ -244,7 +255,7 @@ describe("function app", () => {
         scmMinTlsVersion: "1.2",
       },
     });
-    const siteConfig = site.inputs.siteConfig as Record<string, unknown>;
+    const siteConfig = revealed<Record<string, unknown>>(site.inputs.siteConfig);
     expect(siteConfig).not.toHaveProperty("alwaysOn");
   });
 
@@ -519,9 +530,13 @@ describe("deployment package", () => {
     return found[0] as RecordedResource;
   }
 
+  /** The site's settings that shape its triggers: all but the secret ones (the signing keys). */
   function siteAppSettingsList(): AppSetting[] {
     const site = one("azure-native:web:WebApp");
-    return (site.inputs.siteConfig as { appSettings: AppSetting[] }).appSettings;
+    const secretNames: string[] = Object.values(names.ogKeySettings);
+    return revealed<{ appSettings: AppSetting[] }>(site.inputs.siteConfig).appSettings.filter(
+      ({ name }) => !secretNames.includes(name),
+    );
   }
 
   test("the trigger sync is keyed on the site, the package hash and what shapes the triggers, with a secret ARM token", () => {
