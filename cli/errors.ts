@@ -19,11 +19,12 @@ export class UserError extends Error {
  * cli/main.ts and `render`, which must not load the storage SDK (tests/package/startup.test.ts).
  */
 async function userErrorRules(): Promise<ErrorRule<UserError>[]> {
-  const [renderer, jobs, settings, local] = await Promise.all([
+  const [renderer, jobs, settings, local, signing] = await Promise.all([
     import("../renderer"),
     import("../jobs"),
     import("../settings"),
     import("../local"),
+    import("../signing"),
   ]);
   const checkTheId = (error: Error) =>
     new UserError(`${error.message}; check the id printed by cardpress enqueue`);
@@ -63,6 +64,16 @@ async function userErrorRules(): Promise<ErrorRule<UserError>[]> {
           exitCodes.unavailable,
         ),
     ),
+    errorRule(
+      signing.SigningKeyError,
+      (error) =>
+        new UserError(
+          `${error.message}; fix the key given to cardpress sign (--key-file, $CARDPRESS_OG_KEY or --stack)`,
+        ),
+    ),
+    errorRule(signing.BaseUrlError, (error) => new UserError(`${error.message}; fix --base-url`)),
+    // Says itself what to do (shorten the text, or move it into a stored template).
+    errorRule(signing.CardUrlLimitError, asIs),
     errorRule(local.AzuriteMissingError, asIs),
     errorRule(local.DataFolderInUseError, asIs),
   ];

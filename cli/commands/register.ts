@@ -11,6 +11,7 @@ import {
   type CommonOptions,
 } from "./options";
 import type { RenderFlags } from "./render";
+import type { SignFlags } from "./sign";
 import type { SmokeFlags } from "./smokeTarget";
 import type { PreviewFlags } from "./templates";
 
@@ -118,6 +119,36 @@ function registerUrls(program: Command): void {
   ).action(
     withUserErrors(async (batchId: string, options: CommonOptions & { ttl?: number }) =>
       (await import("./urls")).runUrlsCommand(batchId, options),
+    ),
+  );
+}
+
+function registerSign(program: Command): void {
+  withCommonOptions(
+    program
+      .command("sign")
+      .description(
+        "print the signed GET /api/og URL of a card (for og:image); against the local stack it needs no flags",
+      )
+      .argument(
+        "<card.json>",
+        "one card; its template is pinned (a local one pushed first) and its asset files uploaded, as enqueue does",
+      )
+      .option(
+        "--base-url <url>",
+        "where the og route answers, e.g. https://cards.example.com (default: --stack's, else the local stack's)",
+      )
+      .option(
+        "--key-file <file>",
+        "file holding the signing key (default: $CARDPRESS_OG_KEY, else --stack's, else the local stack's dev key)",
+      )
+      .option(
+        "--templates <dir>",
+        "folder where template names are looked up as <dir>/<name>.json before storage (default: templates/ beside the card)",
+      ),
+  ).action(
+    withUserErrors(async (file: string, options: SignFlags) =>
+      (await import("./sign")).runSignCommand(file, options),
     ),
   );
 }
@@ -297,6 +328,7 @@ export function registerCommands(program: Command): void {
     registerStatus,
     registerWait,
     registerUrls,
+    registerSign,
     registerDownload,
     registerTemplates,
     registerDemo,

@@ -99,6 +99,8 @@ const argumentsCheckedOnly: Record<string, string> = {
 const notRunHere: Record<string, string> = {
   "npm ci": "reinstalls node_modules (minutes); every fresh clone and CI runs it first",
   "npm test": "the whole suite, this test included",
+  "npx cardpress sign examples/card.json":
+    "needs the running local stack of `npm start` (its base URL and dev key); tests/cli/signStack.test.ts signs cards against a recorded local stack and fetches their URLs",
   "npm run package":
     "builds the deployment package (1–2 min); tests/infra/package.test.ts builds it the same way",
   "npm pack":

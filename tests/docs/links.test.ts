@@ -27,6 +27,8 @@ function filesByBaseName(): Set<string> {
  */
 const notRepositoryFiles = new Set([
   "Node.js", // the runtime
+  "Next.js", // the framework (README, "og:image for your site")
+  "next.config.js", // a Next.js site's own config file
 ]);
 
 test("every relative link and image in README.md and docs/ points at an existing file and heading", () => {
