@@ -10,7 +10,7 @@ import {
   sharedRenderGate,
 } from "../jobs";
 import { pipeline, readOgKeys, readSettings } from "../settings";
-import { verifyCardUrl } from "../signing";
+import { createCardUrlVerifier } from "../signing";
 import { triggers } from "./host/triggers";
 import type { AppSettings, HttpInitHandler } from "./host/handlerTypes";
 
@@ -55,6 +55,8 @@ export const ogImageHandler = (
     ...(options.render ? { render: options.render } : {}),
     ...(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes }),
   });
+  // Remembers the cards of URLs it verified: a hit's signature is still checked every time.
+  const verifyCardUrl = createCardUrlVerifier();
   return async function ogImage(request, context) {
     try {
       const url = new URL(request.url);

@@ -8,6 +8,8 @@ export {
 } from "./sign";
 export {
   verifyCardUrl,
+  createCardUrlVerifier,
+  type CardUrlVerifier,
   inspectCardUrl,
   type VerifiedCardUrl,
   type InspectedCardUrl,
