@@ -11,6 +11,7 @@ import {
   type CardSpec,
   checkAssetImage,
   checkFontFile,
+  fontContentTypes,
   FontFileError,
   type FontFormat,
   formatPath,
@@ -151,12 +152,7 @@ export function invalidAssetFieldsOf(spec: CardSpec, template: ParsedTemplate): 
 }
 
 /** Content types of brand font files, by format (IANA `font/*`). */
-export const fontContentTypes: Readonly<Record<FontFormat, string>> = {
-  ttf: "font/ttf",
-  otf: "font/otf",
-  woff: "font/woff",
-  woff2: "font/woff2",
-};
+export { fontContentTypes };
 
 export interface CheckedAsset {
   /** An image format, or a brand font's (width and height are then 0). */

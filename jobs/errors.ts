@@ -78,6 +78,11 @@ export function isNotFound(error: unknown): boolean {
   return isRestError(error) && error.statusCode === 404;
 }
 
+/** A conditional write lost to another writer (HTTP 409 on create-only, 412 on If-Match). */
+export function isLostRace(error: unknown): boolean {
+  return isRestError(error) && (error.statusCode === 409 || error.statusCode === 412);
+}
+
 export function describeStorageError(error: unknown): string {
   if (isRestError(error)) {
     const status = error.statusCode === undefined ? "no response" : `HTTP ${error.statusCode}`;

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { z } from "zod";
-import { JobError, isNotFound, isRestError, storageCall } from "./errors";
+import { JobError, isLostRace, isNotFound, storageCall } from "./errors";
 import { blobNames } from "./layout";
 import { names, pipeline, protocolVersion } from "../settings";
 import type { JobStorage } from "./storage";
@@ -114,10 +114,6 @@ export async function readIdempotencyRecord(
   });
 }
 
-/** A conditional write lost to another writer (HTTP 409 on create-only, 412 on If-Match). */
-const lostRace = (error: unknown): boolean =>
-  isRestError(error) && (error.statusCode === 409 || error.statusCode === 412);
-
 /**
  * Writes the key's record only if storage still holds `previous` (its ETag), or nothing when
  * `previous` is undefined. Returns the new ETag, or undefined when another request wrote first.
@@ -138,7 +134,7 @@ export async function writeIdempotencyRecord(
       });
       return written.etag ?? "";
     } catch (error) {
-      if (lostRace(error)) return undefined;
+      if (isLostRace(error)) return undefined;
       throw error;
     }
   });
@@ -158,7 +154,7 @@ export async function deleteIdempotencyRecord(
       await storage.jobs.getBlobClient(name).delete({ conditions: { ifMatch: stored.etag } });
       return true;
     } catch (error) {
-      if (isNotFound(error) || lostRace(error)) return false;
+      if (isNotFound(error) || isLostRace(error)) return false;
       throw error;
     }
   });

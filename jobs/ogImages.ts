@@ -15,7 +15,7 @@ import { pipeline, type Settings } from "../settings";
 import { sleep } from "../support";
 import { createAssetLoader } from "./assets";
 import { cardDeadlineMs, withDeadline } from "./deadline";
-import { isNotFound, isRestError, JobError, storageCall } from "./errors";
+import { isLostRace, isNotFound, JobError, storageCall } from "./errors";
 import { blobNames, outputExtensionByFormat, parseBlobName } from "./layout";
 import { renderCost, type RenderGate, sharedRenderGate } from "./renderGate";
 import type { JobStorage } from "./storage";
@@ -156,9 +156,6 @@ interface HeldLock {
   release(): Promise<void>;
 }
 
-const isConflict = (error: unknown) =>
-  isRestError(error) && (error.statusCode === 409 || error.statusCode === 412);
-
 /**
  * Takes the card's render lock: a lease on `locks/<cardKey>` (created if missing). Undefined when
  * another instance holds it. The lease is renewed while held, so a render longer than the lease
@@ -173,13 +170,13 @@ async function tryLock(storage: JobStorage, cardKey: string): Promise<HeldLock |
       try {
         await lock.upload("", 0, { conditions: { ifNoneMatch: "*" } });
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!isLostRace(error)) throw error;
       }
       try {
         await lease.acquireLease(pipeline.ogLockLeaseSeconds);
         return true;
       } catch (error) {
-        if (isConflict(error)) return false;
+        if (isLostRace(error)) return false;
         // Deleted by its holder between our create and our lease: create it again.
         if (!isNotFound(error)) throw error;
       }
@@ -468,7 +465,7 @@ export async function expireOgImages(
         .deleteIfExists({ conditions })
         .then((response) => response.succeeded)
         .catch((error: unknown) => {
-          if (isConflict(error)) return false;
+          if (isLostRace(error)) return false;
           throw error;
         });
       if (!deleted) report.kept += isLock ? 0 : 1;

@@ -12,7 +12,8 @@ import {
 import { CorruptDocumentError, readBlobBytes, readJsonBlob } from "./blobJson";
 import {
   InvalidStoredTemplateError,
-  isRestError,
+  isLostRace,
+  isNotFound,
   storageCall,
   TemplateNameError,
   TemplateNotFoundError,
@@ -323,7 +324,7 @@ async function writeVersion(storage: JobStorage, template: ParsedTemplate): Prom
       await upload({ ifNoneMatch: "*" });
       return false;
     } catch (error) {
-      if (isRestError(error) && (error.statusCode === 409 || error.statusCode === 412)) return true;
+      if (isLostRace(error)) return true;
       throw error;
     }
   });
@@ -354,7 +355,7 @@ async function writePointer(
   for (let attempt = 1; ; attempt++) {
     const properties = await storageCall(`reading ${where(blobName)}`, () =>
       blob.getProperties().catch((error: unknown) => {
-        if (isRestError(error) && error.statusCode === 404) return undefined;
+        if (isNotFound(error)) return undefined;
         throw error;
       }),
     );
@@ -377,9 +378,7 @@ async function writePointer(
         });
         return false;
       } catch (error) {
-        const conflict =
-          isRestError(error) && (error.statusCode === 409 || error.statusCode === 412);
-        if (conflict && attempt < 5) return true;
+        if (isLostRace(error) && attempt < 5) return true;
         throw error;
       }
     });

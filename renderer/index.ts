@@ -53,7 +53,12 @@ export { isBuiltinTemplate, localTemplatePattern } from "./spec/schema";
 export { canonicalJson, templateHash } from "./template/hash";
 export type { ParsedTemplate } from "./template/types";
 export { FontFileError } from "./errors";
-export { checkFontFile, fontFormatOf, type FontFormat } from "./fonts/brandFontFile";
+export {
+  checkFontFile,
+  fontContentTypes,
+  fontFormatOf,
+  type FontFormat,
+} from "./fonts/brandFontFile";
 export { BrandFontBudgetError } from "./fonts/brandFontRegistry";
 // Template validation (H3): parse and check a template, a card's params against it, the cost model.
 export { parseTemplate } from "./template/validate";

@@ -1,5 +1,5 @@
 // Trigger definitions of every function (queue, schedule, routes, auth): read by app.* registrations and the local host.
-import { limits } from "../../renderer";
+import { fontContentTypes, limits } from "../../renderer";
 import { deployedHostConfig, names, pipeline } from "../../settings";
 
 /**
@@ -21,7 +21,7 @@ export type HttpTriggerDefinition = {
   bodyLimitFor?: (contentType: string | undefined) => number;
 };
 
-const fontMediaTypes: readonly string[] = ["font/ttf", "font/otf", "font/woff", "font/woff2"];
+const fontMediaTypes: readonly string[] = Object.values(fontContentTypes);
 
 /** An asset upload's limit: a brand font's (fonts run larger) or an image's. */
 function assetBodyLimit(contentType: string | undefined): number {

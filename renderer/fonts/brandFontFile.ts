@@ -7,6 +7,14 @@ import { openFont } from "./fontCmap";
 
 export type FontFormat = "ttf" | "otf" | "woff" | "woff2";
 
+/** Each font format's media type (what an upload declares and a stored font is served as). */
+export const fontContentTypes: Readonly<Record<FontFormat, string>> = {
+  ttf: "font/ttf",
+  otf: "font/otf",
+  woff: "font/woff",
+  woff2: "font/woff2",
+};
+
 /** What the renderer needs to know of a checked font file. */
 export interface FontFacts {
   format: FontFormat;
