@@ -1,7 +1,7 @@
 // On-demand images of signed card URLs in the `og` container: served from storage, else rendered once (per process and across instances) and stored.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import type { BlobLeaseClient, BlockBlobClient } from "@azure/storage-blob";
+import type { BlockBlobClient } from "@azure/storage-blob";
 import {
   type AssetBytes,
   type CardSpec,
@@ -151,61 +151,94 @@ async function readImage(
   });
 }
 
-/** A held render lock: renewed while held, released by deleting the lock blob. */
+/**
+ * Metadata of a lock blob: `state` is "rendering" while its holder renders (a claim that holds
+ * until `expires`, renewed while rendering) and "done" once the image is stored.
+ */
+const lockMeta = { state: "state", expires: "expires" };
+type LockState = "rendering" | "done";
+
+const lockMetadata = (state: LockState, now = Date.now()): Record<string, string> => ({
+  [lockMeta.state]: state,
+  [lockMeta.expires]: new Date(now + pipeline.ogLockClaimSeconds * 1000).toISOString(),
+});
+
+/** Whether a lock blob's holder is rendering now (a claim not yet expired at `now`). */
+function lockIsLive(metadata: Record<string, string> | undefined, now: number): boolean {
+  return (
+    metadata?.[lockMeta.state] === "rendering" && Date.parse(metadata[lockMeta.expires] ?? "") > now
+  );
+}
+
+/** A held render lock: its claim renewed while held; released as done (image stored) or failed (deleted). */
 interface HeldLock {
-  release(): Promise<void>;
+  release(outcome: "done" | "failed"): Promise<void>;
 }
 
 /**
- * Takes the card's render lock: a lease on `locks/<cardKey>` (created if missing). Undefined when
- * another instance holds it. The lease is renewed while held, so a render longer than the lease
- * keeps it, and a holder that dies frees it within pipeline.ogLockLeaseSeconds.
+ * Claims the card's render lock, `locks/<cardKey>`, in one storage call: created only if absent,
+ * or, with `over`, taken over from a done or expired claim (conditioned on the ETag seen).
+ * Undefined when someone else's claim won. The claim is renewed while held, so a render longer
+ * than pipeline.ogLockClaimSeconds keeps it, and one of a holder that dies expires within it.
  */
-async function tryLock(storage: JobStorage, cardKey: string): Promise<HeldLock | undefined> {
+async function claimLock(
+  storage: JobStorage,
+  cardKey: string,
+  over?: string,
+): Promise<HeldLock | undefined> {
   const name = blobNames.ogLock(cardKey);
   const lock = storage.og.getBlockBlobClient(name);
-  const lease: BlobLeaseClient = lock.getBlobLeaseClient(randomUUID());
-  const acquired = await storageCall(`locking og/${name}`, async () => {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        await lock.upload("", 0, { conditions: { ifNoneMatch: "*" } });
-      } catch (error) {
-        if (!isLostRace(error)) throw error;
-      }
-      try {
-        await lease.acquireLease(pipeline.ogLockLeaseSeconds);
-        return true;
-      } catch (error) {
-        if (isLostRace(error)) return false;
-        // Deleted by its holder between our create and our lease: create it again.
-        if (!isNotFound(error)) throw error;
-      }
+  let etag = await storageCall(`locking og/${name}`, async () => {
+    try {
+      const response = await lock.upload("", 0, {
+        conditions: over === undefined ? { ifNoneMatch: "*" } : { ifMatch: over },
+        metadata: lockMetadata("rendering"),
+      });
+      return response.etag;
+    } catch (error) {
+      if (isLostRace(error) || (over !== undefined && isNotFound(error))) return undefined;
+      throw error;
     }
-    return false;
   });
-  if (!acquired) return undefined;
-  const renewal = setInterval(() => {
-    lease.renewLease().catch(() => undefined);
-  }, pipeline.ogLockRenewSeconds * 1000);
+  if (!etag) return undefined;
+  // Renewals and the release run one after another, each conditioned on the last ETag: a claim
+  // taken over meanwhile (this process stalled past its expiry) is left to its new holder.
+  let last: Promise<void> = Promise.resolve();
+  const update = (state: LockState) => {
+    last = last.then(async () => {
+      if (!etag) return;
+      const conditions = { ifMatch: etag };
+      etag = await lock
+        .setMetadata(lockMetadata(state), { conditions })
+        .then((response) => response.etag)
+        .catch(() => undefined);
+    });
+    return last;
+  };
+  const renewal = setInterval(() => void update("rendering"), pipeline.ogLockRenewSeconds * 1000);
   renewal.unref();
   return {
-    async release() {
+    async release(outcome) {
       clearInterval(renewal);
-      // Deleting with the lease releases it; a lease lost meanwhile leaves the blob to expire.
-      await lock.deleteIfExists({ conditions: { leaseId: lease.leaseId } }).catch(() => undefined);
+      if (outcome === "done") return update("done");
+      await last;
+      if (etag) await lock.deleteIfExists({ conditions: { ifMatch: etag } }).catch(() => undefined);
     },
   };
 }
 
-/** Whether someone holds the card's lock now (false once released, deleted or expired). */
-async function lockHeld(storage: JobStorage, cardKey: string): Promise<boolean> {
+type LockView = { held: "no one" } | { held: "live" } | { held: "free"; etag: string };
+
+/** The card's lock now: absent, held by a live claim, or free to take over (done or expired). */
+async function inspectLock(storage: JobStorage, cardKey: string): Promise<LockView> {
   const name = blobNames.ogLock(cardKey);
   return storageCall(`reading og/${name}`, async () => {
     try {
       const properties = await storage.og.getBlockBlobClient(name).getProperties();
-      return properties.leaseState === "leased";
+      if (lockIsLive(properties.metadata, Date.now())) return { held: "live" };
+      return properties.etag ? { held: "free", etag: properties.etag } : { held: "live" };
     } catch (error) {
-      if (isNotFound(error)) return false;
+      if (isNotFound(error)) return { held: "no one" };
       throw error;
     }
   });
@@ -273,9 +306,34 @@ async function storeRendered(
 }
 
 /**
- * The first request's path, once per card key across instances: take the lock and render (after
- * checking that a holder before us did not finish meanwhile), or wait for the holder's image. A
- * holder that fails or dies frees the lock without an image: a waiter then takes it.
+ * Renders and stores the card under a held lock. The lock is marked done after the answer is
+ * ready, off its path: until then it reads as rendering, and anyone waiting finds the image first.
+ */
+async function renderHeld(
+  lock: HeldLock,
+  card: OgCard,
+  template: ParsedTemplate | undefined,
+  render: CardRenderer,
+  context: OgRenderContext,
+): Promise<OgImage> {
+  let image: OgImage;
+  try {
+    const rendered = await renderWithinLimits(card, template, render, context);
+    image = await storeRendered(context.storage, card, rendered);
+  } catch (error) {
+    await lock.release("failed");
+    throw error;
+  }
+  void lock.release("done");
+  return image;
+}
+
+/**
+ * The first request's path, once per card key across instances. A new card costs one storage
+ * call before rendering (creating the lock) and one after (storing the image). When the lock
+ * exists, its holder is rendering (wait for the image), or is done or dead while the image is
+ * absent (an expired image, a failed render): take the lock over and render. The lock is read
+ * before the image because "done" is written after the image: done and no image means deleted.
  */
 async function renderOnce(
   card: OgCard,
@@ -287,33 +345,26 @@ async function renderOnce(
   const template = await templateForCard(storage, card.card);
   const waitLimitMs =
     cardDeadlineMs(withTemplateSize(card.card, template?.document.size), context.settings) +
-    pipeline.ogLockLeaseSeconds * 1000;
+    pipeline.ogLockClaimSeconds * 1000;
   const started = Date.now();
   for (;;) {
-    const lock = await tryLock(storage, card.cardKey);
-    if (lock) {
-      try {
-        const finished = await readImage(storage, card, "buffer");
-        if (finished) return finished;
-        return await storeRendered(
-          storage,
-          card,
-          await renderWithinLimits(card, template, render, context),
-        );
-      } finally {
-        await lock.release();
-      }
-    }
+    const created = await claimLock(storage, card.cardKey);
+    if (created) return renderHeld(created, card, template, render, context);
     let pollMs: number = pipeline.ogWaitPollMinMs;
     for (;;) {
       if (Date.now() - started > waitLimitMs) {
         throw new OgRenderPendingError(card.cardKey, Date.now() - started);
       }
-      await sleep(pollMs);
-      pollMs = Math.min(pollMs * 2, pipeline.ogWaitPollMaxMs);
+      const lock = await inspectLock(storage, card.cardKey);
+      if (lock.held === "no one") break;
       const image = await readImage(storage, card, "buffer");
       if (image) return image;
-      if (!(await lockHeld(storage, card.cardKey))) break;
+      if (lock.held === "free") {
+        const taken = await claimLock(storage, card.cardKey, lock.etag);
+        if (taken) return renderHeld(taken, card, template, render, context);
+      }
+      await sleep(pollMs);
+      pollMs = Math.min(pollMs * 2, pipeline.ogWaitPollMaxMs);
     }
   }
 }
@@ -421,7 +472,7 @@ export interface OgExpiryReport {
   deleted: string[];
   /** Images kept. */
   kept: number;
-  /** Lock blobs left by a holder that died, deleted. */
+  /** Lock blobs no longer needed (their image stored, or their holder dead) over an hour old, deleted. */
   staleLocks: number;
 }
 
@@ -437,8 +488,9 @@ function lastAccessOf(metadata: Record<string, string> | undefined, lastModified
 /**
  * The local host's equivalent of Azure's lifecycle rule on `og`: deletes images whose last access
  * is more than `maxIdleDays` before `now`, each conditioned on the ETag listed (an image read or
- * rewritten meanwhile stays), and lock blobs of holders that died (no lease, over an hour old).
- * Blobs the layout does not name are left alone. The next request renders a deleted image again.
+ * rewritten meanwhile stays), and lock blobs over an hour old whose claim is not live (done, or
+ * of a holder that died). Blobs the layout does not name are left alone. The next request renders a
+ * deleted image again.
  */
 export async function expireOgImages(
   storage: JobStorage,
@@ -455,7 +507,7 @@ export async function expireOgImages(
       const conditions = { ifMatch: blob.properties.etag };
       const idleMs = now - lastAccessOf(blob.metadata, blob.properties.lastModified);
       const expired = isLock
-        ? blob.properties.leaseState !== "leased" && idleMs > hourMs
+        ? !lockIsLive(blob.metadata, now) && idleMs > hourMs
         : idleMs > options.maxIdleDays * 24 * hourMs;
       if (!expired) {
         if (!isLock) report.kept += 1;

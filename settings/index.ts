@@ -120,12 +120,12 @@ export const pipeline = {
   /** Templates one listing (GET /api/templates, cardpress templates list) returns at most. */
   maxTemplatesListed: 1000,
   /**
-   * On-demand images (GET /api/og/…, jobs/ogImages.ts). The first request for a card takes a lease
-   * of this many seconds on its lock blob (Azure allows 15–60) and renews it every
-   * `ogLockRenewSeconds` while rendering; a holder that dies frees it within the lease. Others wait,
-   * polling for the image from `ogWaitPollMinMs` doubling to `ogWaitPollMaxMs`.
+   * On-demand images (GET /api/og/…, jobs/ogImages.ts). The first request for a card claims its
+   * lock blob for this many seconds and renews the claim every `ogLockRenewSeconds` while
+   * rendering; a holder that dies loses it within the claim. Others wait, polling for the image
+   * from `ogWaitPollMinMs` doubling to `ogWaitPollMaxMs`.
    */
-  ogLockLeaseSeconds: 60,
+  ogLockClaimSeconds: 60,
   ogLockRenewSeconds: 20,
   ogWaitPollMinMs: 25,
   ogWaitPollMaxMs: 1000,

@@ -88,6 +88,16 @@ async function ogBlobNames(): Promise<string[]> {
   return listed.sort();
 }
 
+/** The card's lock state once its holder has settled it (it is marked done after the answer). */
+async function settledLockState(cardKey: string): Promise<string | undefined> {
+  const lock = fixture().storage.og.getBlockBlobClient(`locks/${cardKey}`);
+  for (let tries = 0; ; tries += 1) {
+    const state = (await lock.getProperties()).metadata?.state;
+    if (state !== "rendering" || tries === 50) return state;
+    await sleep(100);
+  }
+}
+
 describe("first request, then storage", () => {
   test("the first GET renders, stores <cardKey>.png and answers the bytes; later GETs come from storage (or this instance's memory) without rendering", async () => {
     const counter = countingRenderer();
@@ -301,29 +311,61 @@ describe("render once", () => {
   test("concurrent first requests on two instances (separate handler factories) render once", async () => {
     const counter = countingRenderer(300);
     const instances = [handler(counter.render), handler(counter.render)];
-    const url = signed(newCard()).url;
+    const url = signed(newCard());
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, index) => get(instances[index % 2] as Handler, url)),
+      Array.from({ length: 12 }, (_, index) => get(instances[index % 2] as Handler, url.url)),
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
     const bodies = await Promise.all(answers.map(bytesOf));
     expect(new Set(bodies.map(sha256)).size).toBe(1);
     expect(counter.count()).toBe(1);
-    // The lock blob is gone once the image is stored.
-    expect((await ogBlobNames()).filter((name) => name.startsWith("locks/"))).toEqual([]);
+    // The lock is marked done once the image is stored (after the answer, off its path).
+    expect(await settledLockState(url.cardKey)).toBe("done");
   });
 
-  test("an instance that holds the lock and dies: the others render once its lease ends", async () => {
+  test("a lock left done whose image was deleted: the next requests take it over and render once", async () => {
+    const counter = countingRenderer(300);
+    const url = signed(newCard());
+    expect((await get(handler(counter.render), url.url)).status).toBe(200);
+    expect(await settledLockState(url.cardKey)).toBe("done");
+    await fixture().storage.og.getBlockBlobClient(`${url.cardKey}.png`).delete();
+    // Two fresh instances (nothing in memory), six requests each, all at once.
+    const instances = [handler(counter.render), handler(counter.render)];
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => get(instances[index % 2] as Handler, url.url)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
+    expect(counter.count()).toBe(2);
+    expect(await ogBlobNames()).toContain(`${url.cardKey}.png`);
+  });
+
+  test("a failed render deletes its lock: the next request renders at once", async () => {
+    const url = signed(newCard());
+    const failing: CardRenderer = () => Promise.reject(new Error("renderer broke"));
+    const failed = await get(handler(failing), url.url);
+    expect(failed.status).toBe(500);
+    expect(await ogBlobNames()).not.toContain(`locks/${url.cardKey}`);
+    const counter = countingRenderer();
+    const started = Date.now();
+    expect((await get(handler(counter.render), url.url)).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(pipeline.ogLockClaimSeconds * 1000);
+    expect(counter.count()).toBe(1);
+  });
+
+  test("an instance that claims the lock and dies: the others render once its claim expires", async () => {
     const counter = countingRenderer();
     const url = signed(newCard());
     const lock = fixture().storage.og.getBlockBlobClient(`locks/${url.cardKey}`);
-    await lock.upload("", 0);
-    // A lease of 15 s (the shortest) held by nobody alive.
-    await lock.getBlobLeaseClient().acquireLease(15);
+    // A claim written as claimLock writes it, expiring in 3 s, by nobody alive.
+    const expires = new Date(Date.now() + 3_000).toISOString();
+    await lock.upload("", 0, { metadata: { state: "rendering", expires } });
     const started = Date.now();
-    const answer = await get(handler(counter.render), url.url);
-    expect(answer.status).toBe(200);
-    expect(Date.now() - started).toBeGreaterThan(10_000);
+    const answers = await Promise.all([
+      get(handler(counter.render), url.url),
+      get(handler(counter.render), url.url),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(Date.now() - started).toBeGreaterThan(2_000);
     expect(counter.count()).toBe(1);
   }, 40_000);
 });
@@ -391,24 +433,29 @@ describe("expiry and re-rendering", () => {
     );
   });
 
-  test("the sweep leaves blobs the layout does not name and live locks; removes dead locks", async () => {
+  test("the sweep leaves blobs the layout does not name and live locks; removes done and dead ones", async () => {
     const { og } = fixture().storage;
     const stranger = og.getBlockBlobClient("notes/readme.txt");
     await stranger.upload("x", 1);
-    const deadLock = og.getBlockBlobClient(`locks/${"d".repeat(64)}`);
-    await deadLock.upload("", 0);
-    const liveLock = og.getBlockBlobClient(`locks/${"e".repeat(64)}`);
-    await liveLock.upload("", 0);
-    await liveLock.getBlobLeaseClient().acquireLease(60);
+    const hours = (count: number) => new Date(Date.now() + count * 60 * 60 * 1000).toISOString();
+    const locks = {
+      dead: { state: "rendering", expires: hours(1) },
+      done: { state: "done", expires: hours(1) },
+      live: { state: "rendering", expires: hours(3) },
+    };
+    for (const [index, metadata] of Object.values(locks).entries()) {
+      await og.getBlockBlobClient(`locks/${"def"[index]?.repeat(64)}`).upload("", 0, { metadata });
+    }
     const report = await expireOgImages(fixture().storage, {
       maxIdleDays: 30,
       now: new Date(Date.now() + 2 * 60 * 60 * 1000),
     });
-    expect(report.staleLocks).toBe(1);
+    // Other tests' done locks are an hour old by then too.
+    expect(report.staleLocks).toBeGreaterThanOrEqual(2);
     const left = await ogBlobNames();
-    expect(left).toEqual(expect.arrayContaining(["notes/readme.txt", `locks/${"e".repeat(64)}`]));
+    expect(left).toEqual(expect.arrayContaining(["notes/readme.txt", `locks/${"f".repeat(64)}`]));
     expect(left).not.toContain(`locks/${"d".repeat(64)}`);
-    await liveLock.getBlobLeaseClient().breakLease(0);
+    expect(left).not.toContain(`locks/${"e".repeat(64)}`);
   });
 });
 
