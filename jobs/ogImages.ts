@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import type { BlockBlobClient } from "@azure/storage-blob";
 import {
   type AssetBytes,
+  cardDimensions,
   type CardSpec,
   estimateRenderMs,
   type ParsedTemplate,
@@ -103,25 +104,45 @@ async function recordAccess(blob: BlockBlobClient, read: BlobRead, now: Date): P
     .catch(() => undefined);
 }
 
-async function readBody(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+/** A blob's bytes read whole, or undefined past `limit` bytes (leaving the loop stops the download). */
+async function readBody(
+  stream: NodeJS.ReadableStream | undefined,
+  limit: number,
+): Promise<Buffer | undefined> {
   const parts: Buffer[] = [];
+  let received = 0;
   for await (const part of stream ?? []) {
-    parts.push(typeof part === "string" ? Buffer.from(part) : part);
+    const buffer = typeof part === "string" ? Buffer.from(part) : part;
+    received += buffer.length;
+    if (received > limit) return undefined;
+    parts.push(buffer);
   }
-  return Buffer.concat(parts);
+  return Buffer.concat(parts, received);
+}
+
+/**
+ * More bytes than the renderer can write for a card of this size: its RGBA pixels stored
+ * uncompressed, plus PNG's framing (a filter byte per row, a few bytes per 64 KiB block, chunk
+ * headers), which the 1 % and 64 KiB cover with room. A stored blob past it is not one we wrote.
+ */
+function largestImageBytes(card: CardSpec): number {
+  const { width, height } = cardDimensions(card);
+  const pixels = Math.round(width * card.scale) * Math.round(height * card.scale);
+  return Math.ceil(pixels * 4 * 1.01) + 64 * 1024;
 }
 
 /**
  * The stored image of `card`, or undefined when there is none (or none we wrote whole). With
- * `body: "stream"` its bytes come read whole when at most `bufferUpTo` (so this process can keep
- * them), else as the blob's stream (one GET); with `"buffer"` read whole; `"none"` reads only its
- * properties (one HEAD).
+ * `body: "stream"` its bytes come read whole when at most `wholeUpTo` (so this process can keep
+ * them), else as the blob's stream (one GET); with `"buffer"` read whole, and a blob over
+ * `wholeUpTo` is not ours (undefined: it is rendered again and replaced); `"none"` reads only its
+ * properties (one HEAD). Blobs are untrusted input: nothing is buffered past `wholeUpTo`.
  */
 async function readImage(
   storage: JobStorage,
   card: OgCard,
   body: "stream" | "buffer" | "none",
-  bufferUpTo = 0,
+  wholeUpTo: number,
 ): Promise<OgImage | undefined> {
   const name = imageName(card);
   const blob = storage.og.getBlockBlobClient(name);
@@ -140,14 +161,17 @@ async function readImage(
       throw error;
     }
     const image = storedImage(read);
-    if (!image) {
+    if (!image || (body === "buffer" && image.contentLength > wholeUpTo)) {
       (stream as Readable | undefined)?.destroy();
       return undefined;
     }
     if (storage.isEmulator) await recordAccess(blob, read, new Date());
-    const whole = body === "buffer" || (body === "stream" && image.contentLength <= bufferUpTo);
-    const bytes = whole ? await readBody(stream) : stream;
-    return { ...image, source: "stored", ...(bytes ? { body: bytes as Buffer | Readable } : {}) };
+    if (body === "none") return { ...image, source: "stored" };
+    if (body === "stream" && image.contentLength > wholeUpTo) {
+      return { ...image, source: "stored", body: stream as Readable };
+    }
+    const bytes = await readBody(stream, wholeUpTo);
+    return bytes ? { ...image, source: "stored", body: bytes } : undefined;
   });
 }
 
@@ -250,31 +274,6 @@ export interface OgRenderContext {
   gate?: RenderGate;
 }
 
-/**
- * Renders the card as POST /api/render and the batch worker do: its pinned template and assets
- * loaded inside the render gate, within the card's deadline (jobs/deadline.ts).
- */
-async function renderWithinLimits(
-  card: OgCard,
-  template: ParsedTemplate | undefined,
-  render: CardRenderer,
-  context: OgRenderContext,
-): Promise<RenderedCard> {
-  const sized = withTemplateSize(card.card, template?.document.size);
-  const gate = context.gate ?? sharedRenderGate(context.settings);
-  const loadAssets = createAssetLoader(context.storage);
-  return withDeadline(
-    cardDeadlineMs(sized, context.settings),
-    estimateRenderMs(sized),
-    (startClock) =>
-      gate.run(renderCost(sized), async () => {
-        const assets = await loadAssets(sized, [], template);
-        startClock();
-        return render(sized, assets, template);
-      }),
-  );
-}
-
 async function storeRendered(
   storage: JobStorage,
   card: OgCard,
@@ -306,31 +305,58 @@ async function storeRendered(
 }
 
 /**
- * Renders and stores the card under a held lock. The lock is marked done after the answer is
- * ready, off its path: until then it reads as rendering, and anyone waiting finds the image first.
+ * Claims the card's lock (`over`: taking over the claim with that ETag) and, if this request won
+ * it, renders and stores the card under it, as POST /api/render and the batch worker render: its
+ * pinned template and assets loaded inside the render gate, within the card's deadline
+ * (jobs/deadline.ts). The assets are read while the claim is written, so a new card waits for one
+ * storage call there, not two; a lost claim discards them. Undefined when another claim won. The
+ * lock is marked done once the answer is ready, off its path: until then it reads as rendering,
+ * and anyone waiting finds the image first. A failed render deletes it.
  */
-async function renderHeld(
-  lock: HeldLock,
+async function claimAndRender(
   card: OgCard,
   template: ParsedTemplate | undefined,
   render: CardRenderer,
   context: OgRenderContext,
-): Promise<OgImage> {
-  let image: OgImage;
+  over?: string,
+): Promise<OgImage | undefined> {
+  const { storage } = context;
+  const sized = withTemplateSize(card.card, template?.document.size);
+  const gate = context.gate ?? sharedRenderGate(context.settings);
+  const loadAssets = createAssetLoader(storage);
+  const held: { lock?: HeldLock } = {};
   try {
-    const rendered = await renderWithinLimits(card, template, render, context);
-    image = await storeRendered(context.storage, card, rendered);
+    const rendered = await withDeadline(
+      cardDeadlineMs(sized, context.settings),
+      estimateRenderMs(sized),
+      (startClock) =>
+        gate.run(renderCost(sized), async () => {
+          const [claim, assets] = await Promise.allSettled([
+            claimLock(storage, card.cardKey, over),
+            loadAssets(sized, [], template),
+          ]);
+          if (claim.status === "rejected") throw claim.reason;
+          if (!claim.value) return undefined;
+          held.lock = claim.value;
+          if (assets.status === "rejected") throw assets.reason;
+          startClock();
+          return render(sized, assets.value, template);
+        }),
+    );
+    if (!rendered) return undefined;
+    const image = await storeRendered(storage, card, rendered);
+    void held.lock?.release("done");
+    return image;
   } catch (error) {
-    await lock.release("failed");
+    await held.lock?.release("failed");
     throw error;
   }
-  void lock.release("done");
-  return image;
 }
 
 /**
  * The first request's path, once per card key across instances. A new card costs one storage
- * call before rendering (creating the lock) and one after (storing the image). When the lock
+ * call before rendering (creating the lock, while its assets are read) and one after (storing the
+ * image). When the lock
  * exists, its holder is rendering (wait for the image), or is done or dead while the image is
  * absent (an expired image, a failed render): take the lock over and render. The lock is read
  * before the image because "done" is written after the image: done and no image means deleted.
@@ -343,13 +369,13 @@ async function renderOnce(
   const { storage } = context;
   // A pinned version, as the URL says (a URL always pins a stored template): 404 before any lock.
   const template = await templateForCard(storage, card.card);
-  const waitLimitMs =
-    cardDeadlineMs(withTemplateSize(card.card, template?.document.size), context.settings) +
-    pipeline.ogLockClaimSeconds * 1000;
+  const sized = withTemplateSize(card.card, template?.document.size);
+  const waitLimitMs = cardDeadlineMs(sized, context.settings) + pipeline.ogLockClaimSeconds * 1000;
+  const largest = largestImageBytes(sized);
   const started = Date.now();
   for (;;) {
-    const created = await claimLock(storage, card.cardKey);
-    if (created) return renderHeld(created, card, template, render, context);
+    const created = await claimAndRender(card, template, render, context);
+    if (created) return created;
     let pollMs: number = pipeline.ogWaitPollMinMs;
     for (;;) {
       if (Date.now() - started > waitLimitMs) {
@@ -357,11 +383,11 @@ async function renderOnce(
       }
       const lock = await inspectLock(storage, card.cardKey);
       if (lock.held === "no one") break;
-      const image = await readImage(storage, card, "buffer");
+      const image = await readImage(storage, card, "buffer", largest);
       if (image) return image;
       if (lock.held === "free") {
-        const taken = await claimLock(storage, card.cardKey, lock.etag);
-        if (taken) return renderHeld(taken, card, template, render, context);
+        const taken = await claimAndRender(card, template, render, context, lock.etag);
+        if (taken) return taken;
       }
       await sleep(pollMs);
       pollMs = Math.min(pollMs * 2, pipeline.ogWaitPollMaxMs);
@@ -406,8 +432,13 @@ class RememberedImages {
     return entry;
   }
 
+  /** Bytes of the largest image kept: a sixteenth of the budget. */
+  get largestKept(): number {
+    return this.budgetBytes / 16;
+  }
+
   keep(name: string, image: OgImage, now: number): void {
-    if (!Buffer.isBuffer(image.body) || image.body.length > this.budgetBytes / 16) return;
+    if (!Buffer.isBuffer(image.body) || image.body.length > this.largestKept) return;
     this.#drop(name);
     const { contentType, contentLength, sha256 } = image;
     this.#entries.set(name, {
@@ -449,8 +480,7 @@ export function createOgImages(
     async get(card, body, context) {
       const kept = memory.get(imageName(card), Date.now());
       if (kept) return { ...kept.image, body: kept.bytes, source: "stored" };
-      const bufferUpTo = memory.budgetBytes / 16;
-      const stored = await readImage(context.storage, card, body, bufferUpTo);
+      const stored = await readImage(context.storage, card, body, memory.largestKept);
       if (stored) return remember(card, stored);
       const joined = inFlight.get(card.cardKey);
       if (joined) {

@@ -352,6 +352,47 @@ describe("render once", () => {
     expect(counter.count()).toBe(1);
   });
 
+  test("a blob larger than the renderer can write for the card is not read whole by a waiter: it is rendered again and replaced", async () => {
+    const counter = countingRenderer();
+    const url = signed(newCard());
+    const lock = fixture().storage.og.getBlockBlobClient(`locks/${url.cardKey}`);
+    const expires = new Date(Date.now() + 2_000).toISOString();
+    await lock.upload("", 0, { metadata: { state: "rendering", expires } });
+    const answer = get(handler(counter.render), url.url);
+    // While the request waits on the claim: a blob as the handler writes one, but of 400 KB, more
+    // than a 240×126 card's pixels (121 KB) can encode to.
+    await sleep(100);
+    const forged = Buffer.alloc(400 * 1024, 7);
+    await fixture()
+      .storage.og.getBlockBlobClient(`${url.cardKey}.png`)
+      .uploadData(forged, {
+        blobHTTPHeaders: { blobContentType: "image/png" },
+        metadata: { sha256: sha256(forged) },
+      });
+    const bytes = await bytesOf(await answer);
+    expect(pngSize(bytes)).toEqual(size);
+    expect(counter.count()).toBe(1);
+    const stored = await fixture()
+      .storage.og.getBlockBlobClient(`${url.cardKey}.png`)
+      .downloadToBuffer();
+    expect(stored.equals(bytes)).toBe(true);
+  });
+
+  test("a card whose asset is missing: a 422 naming it, its lock deleted, the next request fails as fast", async () => {
+    const counter = countingRenderer();
+    const url = signed(newCard({ logo: "brand/absent-logo.png" }));
+    // Twice: the second request would wait out the first one's claim if it were left behind.
+    for (const handle of [handler(counter.render), handler(counter.render)]) {
+      const started = Date.now();
+      const answer = await get(handle, url.url);
+      expect([answer.status, errorOf(answer).code]).toEqual([422, "asset"]);
+      expect(errorOf(answer).message).toContain("brand/absent-logo.png");
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await ogBlobNames()).not.toContain(`locks/${url.cardKey}`);
+    }
+    expect(counter.count()).toBe(0);
+  });
+
   test("an instance that claims the lock and dies: the others render once its claim expires", async () => {
     const counter = countingRenderer();
     const url = signed(newCard());
