@@ -88,6 +88,13 @@ async function ogBlobNames(): Promise<string[]> {
   return listed.sort();
 }
 
+/** The card's lock claimed as claimLock claims it, for `ms` from now, by nobody alive. */
+async function claimedByNobody(cardKey: string, ms: number): Promise<void> {
+  const expires = new Date(Date.now() + ms).toISOString();
+  const lock = fixture().storage.og.getBlockBlobClient(`locks/${cardKey}`);
+  await lock.upload("", 0, { metadata: { state: "rendering", expires } });
+}
+
 /** The card's lock state once its holder has settled it (it is marked done after the answer). */
 async function settledLockState(cardKey: string): Promise<string | undefined> {
   const lock = fixture().storage.og.getBlockBlobClient(`locks/${cardKey}`);
@@ -355,9 +362,7 @@ describe("render once", () => {
   test("a blob larger than the renderer can write for the card is not read whole by a waiter: it is rendered again and replaced", async () => {
     const counter = countingRenderer();
     const url = signed(newCard());
-    const lock = fixture().storage.og.getBlockBlobClient(`locks/${url.cardKey}`);
-    const expires = new Date(Date.now() + 2_000).toISOString();
-    await lock.upload("", 0, { metadata: { state: "rendering", expires } });
+    await claimedByNobody(url.cardKey, 2_000);
     const answer = get(handler(counter.render), url.url);
     // While the request waits on the claim: a blob as the handler writes one, but of 400 KB, more
     // than a 240×126 card's pixels (121 KB) can encode to.
@@ -396,10 +401,7 @@ describe("render once", () => {
   test("an instance that claims the lock and dies: the others render once its claim expires", async () => {
     const counter = countingRenderer();
     const url = signed(newCard());
-    const lock = fixture().storage.og.getBlockBlobClient(`locks/${url.cardKey}`);
-    // A claim written as claimLock writes it, expiring in 3 s, by nobody alive.
-    const expires = new Date(Date.now() + 3_000).toISOString();
-    await lock.upload("", 0, { metadata: { state: "rendering", expires } });
+    await claimedByNobody(url.cardKey, 3_000);
     const started = Date.now();
     const answers = await Promise.all([
       get(handler(counter.render), url.url),
