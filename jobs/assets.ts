@@ -1,6 +1,5 @@
 // The `assets` container: asset names, storing uploads (idempotently), pinning versions for batches, loading them.
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
 import type { BlobClient } from "@azure/storage-blob";
 import {
   acceptedAssetFormats,
@@ -19,6 +18,7 @@ import {
   type ParsedTemplate,
   type TemplateDocument,
 } from "../renderer";
+import { readBodyUpTo } from "./blobBody";
 import { isNotFound, isRestError, JobError, storageCall } from "./errors";
 import { mapWithLimit } from "../support";
 import type { AssetPin } from "./protocol";
@@ -416,27 +416,9 @@ async function downloadAsset(
     if (pin && isRestError(error) && error.statusCode === 412) return { kind: "pin-gone", pin };
     throw error;
   }
-  const body = response.readableStreamBody;
-  const abandon = () => {
-    if (body instanceof Readable) body.on("error", () => undefined).destroy();
-  };
-  const declared = response.contentLength ?? 0;
-  if (declared > maxBytes) {
-    abandon();
-    return { kind: "too-large", size: declared, limit: maxBytes };
-  }
-  const parts: Buffer[] = [];
-  let received = 0;
-  for await (const part of body ?? []) {
-    const buffer: Buffer = typeof part === "string" ? Buffer.from(part, "utf8") : part;
-    received += buffer.length;
-    if (received > maxBytes) {
-      abandon();
-      return { kind: "too-large", size: received, limit: maxBytes };
-    }
-    parts.push(buffer);
-  }
-  return { kind: "bytes", bytes: Buffer.concat(parts, received) };
+  const read = await readBodyUpTo(response, maxBytes);
+  if ("tooLarge" in read) return { kind: "too-large", size: read.tooLarge, limit: maxBytes };
+  return { kind: "bytes", bytes: read.bytes };
 }
 
 /**

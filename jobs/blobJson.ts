@@ -1,7 +1,7 @@
 // Reading and writing the pipeline's JSON documents (records, results, claim checks) as blobs.
-import { Readable } from "node:stream";
 import type { BlobClient, ContainerClient } from "@azure/storage-blob";
 import type { z } from "zod";
+import { readBodyUpTo } from "./blobBody";
 import { JobError, isNotFound, storageCall } from "./errors";
 import { pipeline } from "../settings";
 
@@ -35,29 +35,13 @@ async function downloadWhole(
   where: string,
   limit: number = pipeline.maxDocumentBytes,
 ): Promise<Buffer> {
-  const response = await blob.download(0);
-  const body = response.readableStreamBody;
-  // A refused body is abandoned: the refusal is the error reported, not the abort it causes.
-  const abandon = () => {
-    if (body instanceof Readable) body.on("error", () => undefined).destroy();
-  };
-  const declared = response.contentLength ?? 0;
-  if (declared > limit) {
-    abandon();
-    throw new CorruptDocumentError(`${where} is ${declared} bytes; documents are at most ${limit}`);
-  }
-  const parts: Buffer[] = [];
-  let received = 0;
-  for await (const part of body ?? []) {
-    const buffer: Buffer = typeof part === "string" ? Buffer.from(part, "utf8") : part;
-    received += buffer.length;
-    if (received > limit) {
-      abandon();
-      throw new CorruptDocumentError(`${where} is over ${limit} bytes; documents are at most that`);
-    }
-    parts.push(buffer);
-  }
-  return Buffer.concat(parts, received);
+  const read = await readBodyUpTo(await blob.download(0), limit);
+  if ("bytes" in read) return read.bytes;
+  throw new CorruptDocumentError(
+    read.declared
+      ? `${where} is ${read.tooLarge} bytes; documents are at most ${limit}`
+      : `${where} is over ${limit} bytes; documents are at most that`,
+  );
 }
 
 /**

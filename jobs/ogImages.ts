@@ -13,9 +13,10 @@ import {
   withTemplateSize,
 } from "../renderer";
 import { pipeline, type Settings } from "../settings";
-import { sleep } from "../support";
+import { ByteBudgetCache, sleep } from "../support";
 import { createAssetLoader } from "./assets";
 import { cardDeadlineMs, withDeadline } from "./deadline";
+import { readBodyUpTo } from "./blobBody";
 import { isLostRace, isNotFound, JobError, storageCall } from "./errors";
 import { blobNames, outputExtensionByFormat, parseBlobName } from "./layout";
 import { renderCost, type RenderGate, sharedRenderGate } from "./renderGate";
@@ -104,22 +105,6 @@ async function recordAccess(blob: BlockBlobClient, read: BlobRead, now: Date): P
     .catch(() => undefined);
 }
 
-/** A blob's bytes read whole, or undefined past `limit` bytes (leaving the loop stops the download). */
-async function readBody(
-  stream: NodeJS.ReadableStream | undefined,
-  limit: number,
-): Promise<Buffer | undefined> {
-  const parts: Buffer[] = [];
-  let received = 0;
-  for await (const part of stream ?? []) {
-    const buffer = typeof part === "string" ? Buffer.from(part) : part;
-    received += buffer.length;
-    if (received > limit) return undefined;
-    parts.push(buffer);
-  }
-  return Buffer.concat(parts, received);
-}
-
 /**
  * More bytes than the renderer can write for a card of this size: its RGBA pixels stored
  * uncompressed, plus PNG's framing (a filter byte per row, a few bytes per 64 KiB block, chunk
@@ -170,8 +155,8 @@ async function readImage(
     if (body === "stream" && image.contentLength > wholeUpTo) {
       return { ...image, source: "stored", body: stream as Readable };
     }
-    const bytes = await readBody(stream, wholeUpTo);
-    return bytes ? { ...image, source: "stored", body: bytes } : undefined;
+    const whole = await readBodyUpTo({ readableStreamBody: stream }, wholeUpTo);
+    return "bytes" in whole ? { ...image, source: "stored", body: whole.bytes } : undefined;
   });
 }
 
@@ -418,45 +403,30 @@ interface Remembered {
  * reads the blob again: that read is what records the access storage expires images by.
  */
 class RememberedImages {
-  readonly #entries = new Map<string, Remembered>();
-  #bytes = 0;
-  constructor(readonly budgetBytes: number) {}
+  readonly #cache: ByteBudgetCache<Remembered>;
+  constructor(budgetBytes: number) {
+    this.#cache = new ByteBudgetCache(budgetBytes);
+  }
 
   get(name: string, now: number): Remembered | undefined {
-    const entry = this.#entries.get(name);
-    if (!entry) return undefined;
-    this.#drop(name);
-    if (now - entry.readAt >= pipeline.ogLastAccessGranularityHours * hourMs) return undefined;
-    this.#entries.set(name, entry);
-    this.#bytes += entry.bytes.length;
+    const entry = this.#cache.get(name);
+    if (entry && now - entry.readAt >= pipeline.ogLastAccessGranularityHours * hourMs) {
+      this.#cache.delete(name);
+      return undefined;
+    }
     return entry;
   }
 
   /** Bytes of the largest image kept: a sixteenth of the budget. */
   get largestKept(): number {
-    return this.budgetBytes / 16;
+    return this.#cache.budgetBytes / 16;
   }
 
   keep(name: string, image: OgImage, now: number): void {
     if (!Buffer.isBuffer(image.body) || image.body.length > this.largestKept) return;
-    this.#drop(name);
     const { contentType, contentLength, sha256 } = image;
-    this.#entries.set(name, {
-      image: { contentType, contentLength, sha256 },
-      bytes: image.body,
-      readAt: now,
-    });
-    this.#bytes += image.body.length;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.budgetBytes) break;
-      this.#drop(oldest, entry);
-    }
-  }
-
-  #drop(name: string, entry = this.#entries.get(name)): void {
-    if (!entry) return;
-    this.#entries.delete(name);
-    this.#bytes -= entry.bytes.length;
+    const entry = { image: { contentType, contentLength, sha256 }, bytes: image.body, readAt: now };
+    this.#cache.set(name, entry, image.body.length);
   }
 }
 

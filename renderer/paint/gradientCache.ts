@@ -1,7 +1,7 @@
 // Recently used gradients kept as ready canvases, within a byte budget: a batch usually shares one theme.
 import type { CanvasEngine, EngineCanvas } from "../engine/types";
 import { limits } from "../limits";
-import { ByteBudgetCache } from "./byteCache";
+import { ByteBudgetCache } from "../../support";
 import { linearGradientPixels, type GradientStop } from "./gradient";
 
 const caches = new WeakMap<CanvasEngine, ByteBudgetCache<EngineCanvas>>();

@@ -4,7 +4,7 @@ import sharp, { type Metadata, type OutputInfo, type Sharp } from "sharp";
 import type { CanvasEngine, DrawableImage } from "../engine/types";
 import { AssetError } from "../errors";
 import { limits } from "../limits";
-import { ByteBudgetCache } from "./byteCache";
+import { ByteBudgetCache } from "../../support";
 
 /** What the worker accepts as an image input; the asset upload route checks the same list. */
 export const acceptedAssetFormats = {

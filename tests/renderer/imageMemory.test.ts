@@ -5,7 +5,7 @@ import zlib from "node:zlib";
 import sharp from "sharp";
 import { getEngine } from "../../renderer/engine/select";
 import { limits } from "../../renderer/limits";
-import { ByteBudgetCache } from "../../renderer/paint/byteCache";
+import { ByteBudgetCache } from "../../support";
 import { gradientCanvas, gradientCacheOf } from "../../renderer/paint/gradientCache";
 import { checkAssetImage, DecodedImageCache, decodedSizeFor } from "../../renderer/paint/images";
 import { cacheUsage, drawCard } from "../../renderer/render";
