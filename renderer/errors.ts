@@ -59,6 +59,20 @@ export class AssetError extends RenderError {
 }
 
 /**
+ * The bytes the caller provided under asset `name`, for the spec's `field`; throws AssetError when
+ * there is no asset with that name (every asset a card names — image or font — fails the same way).
+ */
+export function requireAsset(
+  assets: ReadonlyMap<string, Uint8Array>,
+  field: string,
+  name: string,
+): Uint8Array {
+  const bytes = assets.get(name);
+  if (!bytes) throw new AssetError(field, name, "was not provided (no asset with that name)");
+  return bytes;
+}
+
+/**
  * A font file is not one cardpress can draw with: not a font, truncated, too large, or a font
  * whose tables contradict themselves. A brand font's error names its `fonts[i].src`.
  */

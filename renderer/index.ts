@@ -27,41 +27,26 @@ export {
   EngineUnavailableError,
   isPermanentRenderError,
 } from "./errors";
-export { limits } from "./limits";
+export { limits, maxAssetBytesOf } from "./limits";
 export { extensions } from "./encode";
 export { RenderError, type SpecIssue } from "./errors";
 export { acceptedAssetFormats, type AssetFormat, checkAssetImage } from "./paint/images";
 export { describeMs, effectiveQuality, estimateRenderMs, outputSize } from "./spec/cost";
-export { JsonSyntaxError, parseJsonText } from "./spec/jsonText";
+export { JsonSyntaxError, lineAndColumn, parseJsonText } from "./spec/jsonText";
 export { assetName, cardId } from "./spec/schema";
-export {
-  sizePresets,
-  cardDimensions,
-  dimensionsOf,
-  withTemplateSize,
-  type CardSize,
-} from "./spec/sizes";
-export { type FontsFor, type FontChoice, layoutEngine } from "./template";
+export { sizePresets, cardDimensions, withTemplateSize } from "./spec/sizes";
 export { formatPath } from "./spec/validate";
-// Templates as jobs/ stores them (H5): the document schema, names and the card's reference rules.
-export {
-  templateDocumentSchema,
-  templateNamePattern,
-  type TemplateDocument,
-} from "./template/schema";
+// Templates as jobs/ stores them (H5): the document type, names and the card's reference rules.
+export { templateNamePattern, type TemplateDocument } from "./template/schema";
 export { isBuiltinTemplate, localTemplatePattern } from "./spec/schema";
 export { canonicalJson, templateHash } from "./template/hash";
+export { templateAssetFields, type TemplateAssetField } from "./template/assets";
+export { nodesOf } from "./template/walk";
 export type { ParsedTemplate } from "./template/types";
 export { FontFileError } from "./errors";
-export {
-  checkFontFile,
-  fontContentTypes,
-  fontFormatOf,
-  type FontFormat,
-} from "./fonts/brandFontFile";
+export { checkFontFile, fontContentTypes, type FontFormat } from "./fonts/brandFontFile";
 export { BrandFontBudgetError } from "./fonts/brandFontRegistry";
-// Template validation (H3): parse and check a template, a card's params against it, the cost model.
+// Template validation (H3): parse and check a template, and a card's params against it.
 export { parseTemplate } from "./template/validate";
 export { TemplateValidationError } from "./errors";
-export { checkCardParams, assertCardParams, paramValueProblem } from "./template/cardParams";
-export { estimateTemplateContentMs, type TemplateContentCost } from "./spec/cost";
+export { checkCardParams, assertCardParams } from "./template/cardParams";

@@ -66,3 +66,11 @@ export const limits = {
     brandFontBytes: 64 * 1024 * 1024,
   },
 } as const;
+
+/**
+ * Largest encoded asset of a kind, the bound every reader and uploader checks: an image's
+ * limits.maxAssetBytes, a brand font file's limits.template.maxFontBytes.
+ */
+export function maxAssetBytesOf(kind: "image" | "font"): number {
+  return kind === "font" ? limits.template.maxFontBytes : limits.maxAssetBytes;
+}

@@ -2,7 +2,7 @@
 import { encodePixels, contentTypes, extensions } from "./encode";
 import { getEngine } from "./engine/select";
 import type { CanvasEngine } from "./engine/types";
-import { AssetError, RenderError } from "./errors";
+import { AssetError, RenderError, requireAsset } from "./errors";
 import { registerBrandFonts, withBrandFamilies } from "./fonts/brandFonts";
 import { FontLoader } from "./fonts/loader";
 import { gradientCacheOf } from "./paint/gradientCache";
@@ -102,8 +102,7 @@ async function checkUndrawnImage(
   name: string,
   assets: AssetBytes,
 ): Promise<void> {
-  const bytes = assets.get(name);
-  if (!bytes) throw new AssetError(field, name, "was not provided (no asset with that name)");
+  const bytes = requireAsset(assets, field, name);
   await state.images.get(field, name, bytes, { width: 1, height: 1, fit: "contain" });
 }
 

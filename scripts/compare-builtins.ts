@@ -9,12 +9,13 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { renderCard } from "../renderer/render";
-import type { CardSpecInput } from "../renderer/spec/schema";
+import { templateNames, type CardSpecInput } from "../renderer/spec/schema";
 import { parseCardSpec } from "../renderer/spec/validate";
 import {
   baselineDir,
   decodePng,
   diffImages,
+  encodePng,
   manifestAssets,
   manifestPath,
   readManifest,
@@ -53,7 +54,6 @@ function exampleCards(): BaselineManifest["cards"] {
   return cards;
 }
 
-const builtins = ["classic", "minimal", "split", "photo", "bold"] as const;
 const full: Spec = {
   eyebrow: "Field notes",
   title: "Every field at once: logo, eyebrow, title, subtitle and byline",
@@ -83,7 +83,7 @@ const cjk: Spec = {
 /** Each built-in at each shape, with every field and with none, in RTL and in CJK. */
 function matrixCards(): BaselineManifest["cards"] {
   const source = "matrix";
-  return builtins.flatMap((template) => [
+  return templateNames.flatMap((template) => [
     ...(["og", "square", "story"] as const).map((size) => ({
       id: `${template}-full-${size}`,
       source,
@@ -154,17 +154,13 @@ async function sideBySide(
     diff[index * 4 + 2] = beyond ? 0 : grey;
     diff[index * 4 + 3] = 255;
   });
-  const raw = (image: RgbaImage) =>
-    sharp(Buffer.from(image.data), { raw: { width, height, channels: 4 } })
-      .png()
-      .toBuffer();
   return sharp({
     create: { width: width * 3 + 20, height, channels: 4, background: "#ff00ff" },
   })
     .composite([
-      { input: await raw(before), left: 0, top: 0 },
-      { input: await raw(after), left: width + 10, top: 0 },
-      { input: await raw({ data: diff, width, height }), left: width * 2 + 20, top: 0 },
+      { input: await encodePng(before), left: 0, top: 0 },
+      { input: await encodePng(after), left: width + 10, top: 0 },
+      { input: await encodePng({ data: diff, width, height }), left: width * 2 + 20, top: 0 },
     ])
     .png()
     .toBuffer();

@@ -53,7 +53,7 @@ const ink = "#0f172a";
 const paper = "#ffffff";
 
 /** Dark or light text, whichever reads better on `background` (WCAG luminance). */
-export function readableOn(background: string): string {
+function readableOn(background: string): string {
   const color = parseColor(background);
   return color && luminance(color) > 0.4 ? ink : paper;
 }

@@ -52,7 +52,7 @@ const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 const hex = (codePoint: number) => `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
 
 /** The format from the file's first four bytes (never from its name). */
-export function fontFormatOf(bytes: Uint8Array): FontFormat | "collection" | undefined {
+function fontFormatOf(bytes: Uint8Array): FontFormat | "collection" | undefined {
   if (bytes.length < 4) return undefined;
   const tag = Buffer.from(bytes.buffer, bytes.byteOffset, 4).toString("latin1");
   if (tag === "\0\x01\0\0" || tag === "true") return "ttf";

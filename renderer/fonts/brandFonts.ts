@@ -1,6 +1,6 @@
 // A template's brand fonts for one card: checked, registered, and chosen by family and weight for its text.
 import type { CanvasEngine } from "../engine/types";
-import { AssetError, FontFileError } from "../errors";
+import { FontFileError, requireAsset } from "../errors";
 import type { BrandFont } from "../template/schema";
 import { rangesCover } from "./codePointRanges";
 import type { PrimaryFontName } from "./catalog";
@@ -9,8 +9,6 @@ import {
   type BrandFontRegistry,
   type RegisteredFont,
 } from "./brandFontRegistry";
-
-export { BrandFontBudgetError } from "./brandFontRegistry";
 
 /** One brand font file as text draws it at one weight. */
 export interface BrandFace {
@@ -132,11 +130,6 @@ export class BrandFontSet {
   family(name: string | undefined): BrandFamily | undefined {
     return name === undefined ? undefined : this.families.get(familyKey(name));
   }
-
-  /** The family names declared, as written. */
-  get familyNames(): string[] {
-    return [...this.families.values()].map((family) => family.family);
-  }
 }
 
 /** Font bytes by asset name, as the caller loaded them (the renderer reads no files). */
@@ -156,10 +149,7 @@ export function registerBrandFonts(
 ): BrandFontSet {
   const files = fonts.map((declared, index) => {
     const field = `fonts[${index}].src`;
-    const bytes = assets.get(declared.src);
-    if (!bytes) {
-      throw new AssetError(field, declared.src, "was not provided (no asset with that name)");
-    }
+    const bytes = requireAsset(assets, field, declared.src);
     const label = `${field} "${declared.src}"`;
     const font = registry.register(bytes, label);
     return { family: declared.family, file: faceFile(font, declared.weight, label) };

@@ -37,7 +37,7 @@ export function openFont(bytes: Buffer, file = "font"): Fontkit.Font {
 }
 
 /** The code points a font maps to a glyph other than .notdef (glyph 0), from its cmap. */
-export function fontCodePoints(font: Fontkit.Font): CodePointRanges {
+function fontCodePoints(font: Fontkit.Font): CodePointRanges {
   return rangesOfCodePoints(
     font.characterSet.filter((codePoint) => font.glyphForCodePoint(codePoint).id !== 0),
   );

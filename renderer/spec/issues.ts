@@ -29,7 +29,8 @@ export function describeValue(value: unknown): string {
   return describeType(value);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object (not null, not an array): what a spec, a card or a template node must be. */
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Looks through optional, default, lazy and pipe wrappers to the schema that gives a value its shape. */
@@ -57,7 +58,8 @@ function unwrap(schema: AnySchema): AnySchema {
 
 /** The branches of a union that may describe `value`: for a discriminated union, the one its tag picks. */
 function branchesFor(union: z.ZodUnion, value: unknown): readonly AnySchema[] {
-  if (!(union instanceof z.ZodDiscriminatedUnion) || !isRecord(value)) return union.def.options;
+  if (!(union instanceof z.ZodDiscriminatedUnion) || !isPlainObject(value))
+    return union.def.options;
   const tag = value[union.def.discriminator];
   const picked = union.def.options.filter((option) => {
     const inner = unwrap(option);
@@ -90,7 +92,7 @@ export function fieldNamesAt(
   const child: unknown =
     typeof head === "number" && Array.isArray(value)
       ? (value[head] as unknown)
-      : typeof head === "string" && isRecord(value)
+      : typeof head === "string" && isPlainObject(value)
         ? value[head]
         : undefined;
   if (current instanceof z.ZodObject && typeof head === "string") {
@@ -187,7 +189,7 @@ function unknownTag(
   if (!Array.isArray(options) || typeof discriminator !== "string") return undefined;
   const names = options.map(String);
   const listed = names.map((name) => JSON.stringify(name)).join(", ");
-  const tag = isRecord(issue.input) ? issue.input[discriminator] : undefined;
+  const tag = isPlainObject(issue.input) ? issue.input[discriminator] : undefined;
   if (tag === undefined) return `required field is missing (expected one of ${listed})`;
   const hint = typeof tag === "string" ? suggestion(tag, names, source.aliases) : "";
   return `expected one of ${listed}, received ${describeValue(tag)}${hint}`;

@@ -58,7 +58,8 @@ function hintFor(found: string): string {
   return "";
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+/** Line and column (from 1, as editors count) of `offset` in `text`. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf("\n") + 1;
   return { line: (before.match(/\n/g)?.length ?? 0) + 1, column: offset - lineStart + 1 };

@@ -12,7 +12,7 @@ import {
   schemaReferenceField,
   type CardSpec,
 } from "./schema";
-import { describeType, formatPath, toSpecIssues } from "./issues";
+import { describeType, formatPath, isPlainObject, toSpecIssues } from "./issues";
 import { nearestName } from "./suggest";
 
 export { formatPath } from "./issues";
@@ -117,8 +117,6 @@ export interface ParseBatchOptions {
 }
 
 type PlainObject = Record<string, unknown>;
-const isPlainObject = (value: unknown): value is PlainObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Item fields over defaults; `theme` merges field by field so an item can change one colour. */
 function mergeOverDefaults(defaults: PlainObject, item: PlainObject): PlainObject {

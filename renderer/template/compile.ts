@@ -1,4 +1,5 @@
 // A template's node tree as drawn at one shape (wide or tall), built once per template hash and kept in a bounded cache.
+import { ByteBudgetCache } from "../../support";
 import type { TallOverrides, TemplateNode } from "./schema";
 import type { ParsedTemplate } from "./types";
 
@@ -44,9 +45,11 @@ function applyOverrides(node: TemplateNode, tall: boolean): TemplateNode | undef
   return shaped;
 }
 
-/** Compiled forms kept: a batch uses one or a few templates; each entry is a small tree. */
-const maxCompiled = 64;
-const compiled = new Map<string, TemplateNode | null>();
+/**
+ * Compiled forms kept: a batch uses one or a few templates; each entry is a small tree, so each
+ * counts 1 against a budget of 64 entries. A stored null (hidden root) is a hit like any other.
+ */
+const compiled = new ByteBudgetCache<TemplateNode | null>(64);
 
 /**
  * The template's tree for a wide or tall card, from the cache when this template (by hash) was
@@ -55,17 +58,9 @@ const compiled = new Map<string, TemplateNode | null>();
 export function compiledTree(template: ParsedTemplate, tall: boolean): TemplateNode | null {
   const key = `${template.hash}:${tall ? "tall" : "wide"}`;
   const kept = compiled.get(key);
-  if (kept !== undefined) {
-    compiled.delete(key);
-    compiled.set(key, kept);
-    return kept;
-  }
+  if (kept !== undefined) return kept;
   const tree = applyOverrides(template.document.root, tall) ?? null;
-  compiled.set(key, tree);
-  if (compiled.size > maxCompiled) {
-    const oldest = compiled.keys().next().value;
-    if (oldest !== undefined) compiled.delete(oldest);
-  }
+  compiled.set(key, tree, 1);
   return tree;
 }
 

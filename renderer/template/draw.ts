@@ -3,9 +3,9 @@ import type { DrawableImage } from "../engine/types";
 import { toCss } from "../spec/colors";
 import type { ResolvedBackground } from "../spec/resolveTheme";
 import type { Direction } from "../text/direction";
-import { paintBackground } from "../templates/parts";
+import { paintBackground, type Rect } from "../templates/parts";
 import type { Scene } from "../templates/types";
-import type { CardImage, CardNode, CardShape, Rect } from "./instance";
+import type { CardImage, CardNode, CardShape } from "./instance";
 import type { TextBlock } from "./text";
 
 export interface DrawInputs {

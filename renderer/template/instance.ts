@@ -2,6 +2,7 @@
 import { SpecValidationError } from "../errors";
 import { parseColor, type Rgba } from "../spec/colors";
 import type { ResolvedBackground } from "../spec/resolveTheme";
+import type { Rect } from "../templates/parts";
 import { isGiven, type ParamValue, type ResolvedParams } from "./params";
 import {
   placeholderName,
@@ -12,13 +13,6 @@ import {
   type TemplateNode,
   type TextNode,
 } from "./schema";
-
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 interface CardNodeBase {
   /** The node's JSON path in the template (`root.children[1]`), or its `id`: warnings name it. */

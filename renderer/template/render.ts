@@ -1,10 +1,10 @@
 // Draws one card from a template document: params, layout (yoga), images at their laid-out size, then paint.
 import type { CanvasEngine, DrawableImage, EngineCanvas } from "../engine/types";
-import { AssetError, RenderError } from "../errors";
+import { RenderError, requireAsset } from "../errors";
 import type { FontLoader } from "../fonts/loader";
 import type { PrimaryFontName } from "../fonts/catalog";
 import type { DecodedImageCache } from "../paint/images";
-import { backgroundHasAlpha, resolveTheme } from "../spec/resolveTheme";
+import { backgroundHasAlpha } from "../spec/resolveTheme";
 import type { CardSpec } from "../spec/schema";
 import { cardDimensions, dimensionsOf } from "../spec/sizes";
 import type { Scene } from "../templates/types";
@@ -15,8 +15,8 @@ import { instantiate, walk, type CardImage, type CardNode, type CardText } from 
 import { layoutEngine, layoutTree, type LayoutFrame } from "./layout";
 import { resolveParams, stringParam, type ResolvedParams } from "./params";
 import type { TemplateDocument } from "./schema";
-import type { Direction } from "../text/direction";
-import { cardDirectionOf, TextBlock } from "./text";
+import { resolveDirection, type Direction } from "../text/direction";
+import { TextBlock } from "./text";
 import type { ParsedTemplate } from "./types";
 
 /** What the engine draws with: the caller's per-engine font loader and decoded-image cache. */
@@ -39,7 +39,7 @@ export interface TemplateDrawing {
 }
 
 /** The template's default size: lengths in the template are px at this size. */
-export function templateSize(document: TemplateDocument): { width: number; height: number } {
+function templateSize(document: TemplateDocument): { width: number; height: number } {
   return dimensionsOf(document.size);
 }
 
@@ -81,14 +81,7 @@ async function loadImages(
   );
   const decoded = await Promise.all(
     nodes.map((node) => {
-      const bytes = context.assets.get(node.asset.name);
-      if (!bytes) {
-        throw new AssetError(
-          node.asset.field,
-          node.asset.name,
-          "was not provided (no asset with that name)",
-        );
-      }
+      const bytes = requireAsset(context.assets, node.asset.field, node.asset.name);
       return context.images.get(node.asset.field, node.asset.name, bytes, deviceBoxOf(node, scale));
     }),
   );
@@ -134,30 +127,20 @@ function textBlocks(
 ): Map<CardNode, TextBlock> {
   const texts = [...walk(root)].filter((node): node is CardText => node.kind === "text");
   const byPrimary = new Map<PrimaryFontName, string[]>();
-  const choices = texts.map((node) => {
+  const chosen = texts.map((node) => {
     const choice = fontsFor(node.source.font?.family);
     if (choice.warning && !scene.warnings.includes(choice.warning))
       scene.warnings.push(choice.warning);
     byPrimary.set(choice.primary, [...(byPrimary.get(choice.primary) ?? []), node.text]);
-    return choice;
+    return { node, choice };
   });
   for (const [primary, strings] of byPrimary)
     scene.fonts.ensure(`${strings.join("\n")} …`, primary);
-  const scenes = new Map<PrimaryFontName, { scene: Scene; quiet: Scene }>();
-  const scenesFor = (primary: PrimaryFontName) => {
-    let kept = scenes.get(primary);
-    if (!kept) {
-      const themed = { ...scene, theme: { ...scene.theme, font: primary } };
-      kept = { scene: themed, quiet: { ...themed, warnings: [] } };
-      scenes.set(primary, kept);
-    }
-    return kept;
-  };
+  // Measuring records its warnings here, apart from the card's (yoga measures a node many times);
+  // each block's fit takes back only the warnings it added.
+  const quiet: Scene = { ...scene, warnings: [] };
   return new Map(
-    texts.map((node, index) => {
-      const { scene: themed, quiet } = scenesFor(choices[index]?.primary ?? "Inter");
-      return [node, new TextBlock(node, quiet, themed, unit, choices[index])];
-    }),
+    chosen.map(({ node, choice }) => [node, new TextBlock(node, quiet, scene, unit, choice)]),
   );
 }
 
@@ -214,7 +197,7 @@ export async function layOutTemplateCard(
   const tree = compiledTree(template, isTallCard(width, height));
   const root = tree ? instantiate(tree, params) : undefined;
   const directionSource = directionParam(document);
-  const direction = cardDirectionOf(
+  const direction = resolveDirection(
     spec.direction,
     (directionSource && stringParam(params, directionSource)) ?? "",
   );
@@ -230,10 +213,7 @@ export async function layOutTemplateCard(
     height,
     scale: spec.scale,
     unit,
-    // The template engine draws no theme; layoutText reads the primary font from it.
-    theme: resolveTheme(spec, { preset: "midnight", font: "Inter" }),
     spec,
-    images: {},
     warnings: [],
   };
   let texts = new Map<CardNode, TextBlock>();

@@ -1,18 +1,19 @@
 // Text nodes: their style, their measure for yoga (at the largest size), and the fit into the box layout gave them.
 import { MeasureMode, type MeasureFunction } from "yoga-layout/load";
-import { resolveDirection, type Direction } from "../text/direction";
+import type { Direction } from "../text/direction";
 import {
   drawText,
   layoutText,
   textMeasures,
   widestLineWidth,
   type Alignment,
+  type Rect,
   type TextBlockStyle,
   type TextLayout,
 } from "../templates/parts";
 import type { Scene } from "../templates/types";
 import type { FontChoice } from "./fonts";
-import type { CardText, Rect } from "./instance";
+import type { CardText } from "./instance";
 
 /** Defaults of a text node that does not say: CSS-like body text. */
 export const textDefaults = { size: 32, weight: 400, lineHeight: 1.2 } as const;
@@ -20,7 +21,7 @@ export const textDefaults = { size: 32, weight: 400, lineHeight: 1.2 } as const;
 const unlimitedLines = 1000;
 const unbounded = 1e7;
 
-export function textStyleOf(node: CardText, unit: number, choice?: FontChoice): TextBlockStyle {
+export function textStyleOf(node: CardText, unit: number, choice: FontChoice): TextBlockStyle {
   const { font, maxLines, lineHeight } = node.source;
   const size = font?.size ?? textDefaults.size;
   const [minSize, maxSize] = typeof size === "number" ? [size, size] : size;
@@ -33,9 +34,7 @@ export function textStyleOf(node: CardText, unit: number, choice?: FontChoice): 
     lineHeight: lineHeight ?? textDefaults.lineHeight,
     color: node.color,
     field: node.label,
-    ...(choice
-      ? { font: { primary: choice.primary, ...(choice.brand ? { brand: choice.brand } : {}) } }
-      : {}),
+    font: { primary: choice.primary, ...(choice.brand ? { brand: choice.brand } : {}) },
   };
 }
 
@@ -61,7 +60,7 @@ export class TextBlock {
     private readonly quietScene: Scene,
     private readonly scene: Scene,
     unit: number,
-    font?: FontChoice,
+    font: FontChoice,
   ) {
     this.style = textStyleOf(node, unit, font);
   }
@@ -178,9 +177,4 @@ function alignmentFor(node: CardText, layout: TextLayout, cardDirection: Directi
   if (align === "center") return "center";
   const sameDirection = layout.direction === cardDirection;
   return sameDirection === (align === "start") ? "start" : "end";
-}
-
-/** The card's direction: its `direction` field, else the script of the template's direction param. */
-export function cardDirectionOf(requested: "auto" | Direction, directionText: string): Direction {
-  return resolveDirection(requested, directionText);
 }

@@ -2,7 +2,7 @@
 import { TemplateValidationError, type SpecIssue } from "../errors";
 import { limits } from "../limits";
 import { describeMs, estimateRenderMs, estimateTemplateContentMs } from "../spec/cost";
-import { fieldNamesAt, formatPath, toSpecIssues } from "../spec/issues";
+import { fieldNamesAt, formatPath, isPlainObject, toSpecIssues } from "../spec/issues";
 import { parseJsonText } from "../spec/jsonText";
 import { templateHash } from "./hash";
 import { checkReferences } from "./references";
@@ -93,9 +93,6 @@ function fieldOfAnotherType(key: string, known: readonly string[]): string | und
   return `unknown field for this node type; ${owners.join(" and ")} nodes have it${suffix}: wrap this node in a stack or move the property there`;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 const kib = (bytes: number) => `${(bytes / 1024).toLocaleString("en-US")} KiB`;
 
 function sizeIssue(bytes: number): SpecIssue | undefined {
@@ -113,7 +110,7 @@ function sizeIssue(bytes: number): SpecIssue | undefined {
  * reaches the schema's recursion, and a huge one is reported once rather than node by node.
  */
 function structureIssues(input: unknown): SpecIssue[] {
-  if (!isRecord(input) || input.root === undefined) return [];
+  if (!isPlainObject(input) || input.root === undefined) return [];
   const { maxDepth, maxNodes } = limits.template;
   const pending: { value: unknown; path: (string | number)[]; depth: number }[] = [
     { value: input.root, path: ["root"], depth: 1 },
@@ -123,7 +120,7 @@ function structureIssues(input: unknown): SpecIssue[] {
   for (let next = pending.pop(); next; next = pending.pop()) {
     count++;
     if (next.depth > maxDepth && (!tooDeep || next.depth > tooDeep.depth)) tooDeep = next;
-    const children = isRecord(next.value) ? next.value.children : undefined;
+    const children = isPlainObject(next.value) ? next.value.children : undefined;
     if (!Array.isArray(children)) continue;
     for (let index = children.length - 1; index >= 0; index--) {
       pending.push({

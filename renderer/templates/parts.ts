@@ -59,8 +59,8 @@ export interface TextBlockStyle {
   color: Rgba;
   /** Field name for warnings. */
   field: string;
-  /** The family: a brand face first, then a shipped stack; default the card's theme font. */
-  font?: TextFont;
+  /** The family: a brand face first, then a shipped stack. */
+  font: TextFont;
 }
 
 export interface TextLayout extends LineFonts {
@@ -105,7 +105,7 @@ export interface LineFonts {
    * Everything but the text that a measured width depends on (font, weight, size, brand face,
    * variation, direction): the key of the widths shared between cards (see sharedWidths).
    */
-  measureKey?: string;
+  measureKey: string;
 }
 
 function setFont(scene: Scene, fonts: LineFonts, font: string): void {
@@ -146,7 +146,6 @@ function sharedWidthsOf(scene: Scene): Map<string, number> {
 
 /** The width of a string as drawText draws it: one string, or its runs side by side. */
 function measureLine(scene: Scene, fonts: LineFonts, line: string): number {
-  if (fonts.measureKey === undefined) return measureLineNow(scene, fonts, line);
   const widths = sharedWidthsOf(scene);
   const key = `${fonts.measureKey}\u0000${line}`;
   let width = widths.get(key);
@@ -186,8 +185,8 @@ export function textMeasures(): TextMeasures {
 }
 
 /** The widest line of a layout, as drawText draws it (from `measures` when they have its size). */
-export function widestLineWidth(scene: Scene, layout: TextLayout, measures?: TextMeasures): number {
-  const measure = measures?.exact.get(layout.size) ?? ((line) => measureLine(scene, layout, line));
+export function widestLineWidth(scene: Scene, layout: TextLayout, measures: TextMeasures): number {
+  const measure = measures.exact.get(layout.size) ?? ((line) => measureLine(scene, layout, line));
   return Math.max(...layout.lines.map((line) => measure(line)));
 }
 
@@ -213,13 +212,12 @@ function ensureFonts(
   text: string,
   field: string,
   weight: number,
-  font?: TextFont,
-  measures?: TextMeasures,
+  font: TextFont,
+  measures: TextMeasures,
 ): void {
   const missing =
-    measures?.missing ??
-    scene.fonts.ensure(text, font?.primary ?? scene.theme.font, font?.brand?.face(weight));
-  if (measures) measures.missing = missing;
+    measures.missing ?? scene.fonts.ensure(text, font.primary, font.brand?.face(weight));
+  measures.missing = missing;
   if (missing.length) {
     scene.warnings.push(
       `${field}: no shipped font has ${missing.slice(0, 5).join(" ")}; they may render as boxes`,
@@ -229,18 +227,18 @@ function ensureFonts(
 
 /**
  * How `text` is drawn at each font size at `weight`: in `font` (a brand face, then its shipped
- * stack), by default the card's theme font.
+ * stack).
  */
-export function lineFontsFor(
+function lineFontsFor(
   scene: Scene,
   weight: number,
   text: string,
-  font?: TextFont,
+  font: TextFont,
 ): (size: number) => LineFonts {
   const direction = resolveDirection(scene.spec.direction, text);
-  const primary = font?.primary ?? scene.theme.font;
+  const { primary } = font;
   const shippedMaps = primaryMapsOf(primary);
-  const brand = font?.brand?.face(weight);
+  const brand = font.brand?.face(weight);
   // A code point the brand face or the shipped primary maps wins over the emoji font.
   const primaryMaps: PrimaryMaps = brand
     ? (codePoint) => brand.maps(codePoint) || shippedMaps(codePoint)
@@ -267,8 +265,8 @@ function fitMeasured(
   scene: Scene,
   fontsAt: (size: number) => LineFonts,
   options: Omit<FitOptions, "measureAt" | "checkLines">,
-  measures: TextMeasures = textMeasures(),
-  exactLines = true,
+  measures: TextMeasures,
+  exactLines: boolean,
 ): FittedText {
   const referenceSize = 100;
   measures.reference ??= measurer(scene, fontsAt(referenceSize));
@@ -306,7 +304,7 @@ export function layoutText(
   style: TextBlockStyle,
   maxWidth: number,
   maxHeight: number,
-  measures?: TextMeasures,
+  measures: TextMeasures,
   exactLines = true,
 ): TextLayout {
   const { text } = style;

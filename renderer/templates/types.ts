@@ -1,7 +1,6 @@
-// What the template engine draws one card with: the canvas, fonts, size, spec and theme (renderer/template/).
-import type { CanvasEngine, DrawableImage, DrawingContext } from "../engine/types";
+// What the template engine draws one card with: the canvas, fonts, size and spec (renderer/template/).
+import type { CanvasEngine, DrawingContext } from "../engine/types";
 import type { FontLoader } from "../fonts/loader";
-import type { ResolvedTheme } from "../spec/resolveTheme";
 import type { CardSpec } from "../spec/schema";
 
 export interface Scene {
@@ -15,8 +14,6 @@ export interface Scene {
   /** Size unit: 1 on a 1200×630 card, proportionally more or less elsewhere. */
   unit: number;
   spec: CardSpec;
-  theme: ResolvedTheme;
-  images: { logo?: DrawableImage | undefined; background?: DrawableImage | undefined };
   /** Non-fatal notes collected while drawing. */
   warnings: string[];
 }

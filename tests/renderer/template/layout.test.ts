@@ -4,7 +4,7 @@ import { stateOf } from "../../../renderer/render";
 import type { CardSpecInput } from "../../../renderer/spec/schema";
 import { parseCardSpec } from "../../../renderer/spec/validate";
 import { compiledCount } from "../../../renderer/template/compile";
-import { walk, type CardNode, type Rect } from "../../../renderer/template/instance";
+import { walk, type CardNode } from "../../../renderer/template/instance";
 import { layoutEngine } from "../../../renderer/template/layout";
 import { layOutTemplateCard } from "../../../renderer/template/render";
 import { templateHash } from "../../../renderer/template/hash";
@@ -14,6 +14,7 @@ import {
   type TemplateNodeInput,
 } from "../../../renderer/template/schema";
 import type { ParsedTemplate } from "../../../renderer/template/types";
+import type { Rect } from "../../../renderer/templates/parts";
 
 const engine = getEngine();
 

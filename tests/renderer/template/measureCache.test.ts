@@ -4,10 +4,11 @@ import type { CanvasEngine } from "../../../renderer/engine/types";
 import { stateOf } from "../../../renderer/render";
 import { parseCardSpec } from "../../../renderer/spec/validate";
 import { templateHash } from "../../../renderer/template/hash";
-import { walk, type Rect } from "../../../renderer/template/instance";
+import { walk } from "../../../renderer/template/instance";
 import { layOutTemplateCard } from "../../../renderer/template/render";
 import { templateDocumentSchema } from "../../../renderer/template/schema";
 import type { ParsedTemplate } from "../../../renderer/template/types";
+import type { Rect } from "../../../renderer/templates/parts";
 
 interface Variant {
   weight: number;
