@@ -1,12 +1,6 @@
 // PUT /api/assets/{name}: stores one image (logo, background, image param) or brand font under its name for specs and templates to use; idempotent.
 import { app } from "@azure/functions";
-import {
-  assetContentTypes,
-  checkAssetName,
-  fontContentTypes,
-  openStorage,
-  storeAsset,
-} from "../jobs";
+import { assetContentTypes, checkAssetName, openStorage, storeAsset } from "../jobs";
 import { readBinaryBody } from "./host/httpBody";
 import { errorResponse } from "./host/httpErrors";
 import { triggers } from "./host/triggers";
@@ -20,7 +14,7 @@ export const putAssetHandler = (appSettings: AppSettings): HttpInitHandler =>
       // A brand font may be larger than an image: the limit follows the declared type.
       const body = await readBinaryBody(request, {
         limit: triggers.putAsset.bodyLimitFor(request.headers.get("content-type") ?? undefined),
-        contentTypes: [...assetContentTypes, ...Object.values(fontContentTypes)],
+        contentTypes: assetContentTypes,
       });
       const stored = await storeAsset(await openStorage(appSettings), name, body.bytes, {
         declaredType: body.contentType,

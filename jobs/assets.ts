@@ -15,8 +15,10 @@ import {
   type FontFormat,
   formatPath,
   limits,
+  maxAssetBytesOf,
   type ParsedTemplate,
-  type TemplateDocument,
+  templateAssetFields,
+  type TemplateAssetField,
 } from "../renderer";
 import { readBodyUpTo } from "./blobBody";
 import { isNotFound, isRestError, JobError, storageCall } from "./errors";
@@ -25,8 +27,21 @@ import type { AssetPin } from "./protocol";
 import { names } from "../settings";
 import type { JobStorage } from "./storage";
 
-/** Content types the upload route accepts: exactly the formats the renderer decodes. */
-export const assetContentTypes: readonly string[] = Object.values(acceptedAssetFormats);
+/** Content types of brand font files (IANA `font/*`): an upload declared as one is a font. */
+const fontTypes: readonly string[] = Object.values(fontContentTypes);
+
+/** Content types the upload route accepts: the image formats the renderer decodes, then brand fonts. */
+export const assetContentTypes: readonly string[] = [
+  ...Object.values(acceptedAssetFormats),
+  ...fontTypes,
+];
+
+/**
+ * Whether a declared media type (lower case, no parameters) is a brand font's: it decides both the
+ * checks (checkFontAssetBytes) and the byte limit (maxAssetBytesOf("font")).
+ */
+export const isFontType = (contentType: string | undefined): boolean =>
+  contentType !== undefined && fontTypes.includes(contentType);
 
 /** An asset name that breaks the naming rule (the spec schema's `assetName`, the one rule). */
 export class InvalidAssetNameError extends JobError {
@@ -83,52 +98,7 @@ export function checkAssetName(name: string): string {
 }
 
 /** Where a card names an asset (`logo`, `params.avatar`, `template.fonts[0]`), the name, and what it must be. */
-export interface AssetField {
-  field: string;
-  asset: string;
-  kind: "image" | "font";
-}
-
-/** `{{param}}` as a whole value: the placeholder rule of renderer/template/schema.ts. */
-const wholePlaceholder = /^\{\{\s*[A-Za-z][A-Za-z0-9_]*\s*\}\}$/;
-
-/** Asset names a template's image nodes give literally (not through a `{{param}}`). */
-function literalImageSources(node: TemplateDocument["root"], path: string): AssetField[] {
-  if (node.type === "image") {
-    return wholePlaceholder.test(node.src)
-      ? []
-      : [{ field: `${path}.src`, asset: node.src, kind: "image" }];
-  }
-  if (node.type !== "stack") return [];
-  return (node.children ?? []).flatMap((child, index) =>
-    literalImageSources(child, `${path}.children[${index}]`),
-  );
-}
-
-/**
- * Every asset a template makes a card need: its brand fonts, its image params (the card's value,
- * else the param's default) and image nodes' literal sources. Paths are relative to the card;
- * what comes from the template document itself is under `template.` (`template.fonts[0]`).
- */
-function templateAssetFields(spec: CardSpec, template: ParsedTemplate): AssetField[] {
-  const { document } = template;
-  const fonts = document.fonts.map((font, index): AssetField => ({
-    field: `template.fonts[${index}]`,
-    asset: font.src,
-    kind: "font",
-  }));
-  const params = Object.entries(document.params).flatMap(([param, definition]): AssetField[] => {
-    if (definition.type !== "image") return [];
-    // As the renderer resolves params (renderer/template/params.ts): the card's value if it
-    // gives one, even "" (then nothing is drawn), else the default.
-    const own = spec.params !== undefined && Object.hasOwn(spec.params, param);
-    const value = own ? spec.params?.[param] : definition.default;
-    if (typeof value !== "string" || value === "") return [];
-    const field = own ? `params.${param}` : `template.params.${param}.default`;
-    return [{ field, asset: value, kind: "image" }];
-  });
-  return [...fonts, ...params, ...literalImageSources(document.root, "template.root")];
-}
+export type AssetField = TemplateAssetField;
 
 const isAssetName = (value: string) => assetName.safeParse(value).success;
 
@@ -142,17 +112,16 @@ export function assetFieldsOf(spec: CardSpec, template?: ParsedTemplate): AssetF
     const asset = spec[field];
     return asset === undefined ? [] : [{ field, asset, kind: "image" }];
   });
-  const fromTemplate = template ? templateAssetFields(spec, template) : [];
+  const fromTemplate = template ? templateAssetFields(template.document, spec.params) : [];
   return [...own, ...fromTemplate.filter((entry) => isAssetName(entry.asset))];
 }
 
 /** Template-made asset references that break the asset naming rule (a `../x` or a URL): the card must be refused. */
 export function invalidAssetFieldsOf(spec: CardSpec, template: ParsedTemplate): AssetField[] {
-  return templateAssetFields(spec, template).filter((entry) => !isAssetName(entry.asset));
+  return templateAssetFields(template.document, spec.params).filter(
+    (entry) => !isAssetName(entry.asset),
+  );
 }
-
-/** Content types of brand font files, by format (IANA `font/*`). */
-export { fontContentTypes };
 
 export interface CheckedAsset {
   /** An image format, or a brand font's (width and height are then 0). */
@@ -216,9 +185,6 @@ export async function checkFontAssetBytes(
   }
   return { format, contentType, width: 0, height: 0 };
 }
-
-const isFontType = (contentType: string | undefined) =>
-  contentType !== undefined && Object.values(fontContentTypes).includes(contentType);
 
 /** Blob metadata keys of a stored asset. */
 const meta = { sha256: "sha256", width: "width", height: "height" } as const;
@@ -386,10 +352,6 @@ export type AssetLoader = (
   template?: ParsedTemplate,
 ) => Promise<AssetBytes>;
 
-/** Largest encoded asset of a kind: images limits.maxAssetBytes, brand fonts limits.template.maxFontBytes. */
-const maxBytesOf = (kind: AssetField["kind"]) =>
-  kind === "font" ? limits.template.maxFontBytes : limits.maxAssetBytes;
-
 type Loaded =
   | { kind: "bytes"; bytes: Uint8Array }
   | { kind: "missing" }
@@ -492,7 +454,7 @@ export function createAssetLoader(
     if (pinned && !pin) return { kind: "unpinned" };
     const blob = storage.assets.getBlobClient(asset);
     return storageCall(`reading asset ${asset}`, () =>
-      downloadAsset(pin ? blob.withSnapshot(pin.snapshot) : blob, pin, maxBytesOf(kind)),
+      downloadAsset(pin ? blob.withSnapshot(pin.snapshot) : blob, pin, maxAssetBytesOf(kind)),
     );
   });
   return async (spec, path = [], template) => {

@@ -9,9 +9,9 @@ export {
   checkFontAssetBytes,
   type CheckedAsset,
   createAssetLoader,
-  fontContentTypes,
   InvalidAssetError,
   InvalidAssetNameError,
+  isFontType,
   MissingAssetsError,
   storeAsset,
   writeCheckedAsset,
@@ -51,6 +51,7 @@ export {
   type OgExpiryReport,
   type OgImage,
   type OgImages,
+  type OgRenderContext,
   OgRenderPendingError,
 } from "./ogImages";
 export { quarantineMessage } from "./poison";

@@ -1,5 +1,6 @@
 // Trigger definitions of every function (queue, schedule, routes, auth): read by app.* registrations and the local host.
-import { fontContentTypes, limits } from "../../renderer";
+import { isFontType } from "../../jobs";
+import { limits, maxAssetBytesOf } from "../../renderer";
 import { deployedHostConfig, names, pipeline } from "../../settings";
 
 /**
@@ -21,14 +22,10 @@ export type HttpTriggerDefinition = {
   bodyLimitFor?: (contentType: string | undefined) => number;
 };
 
-const fontMediaTypes: readonly string[] = Object.values(fontContentTypes);
-
 /** An asset upload's limit: a brand font's (fonts run larger) or an image's. */
 function assetBodyLimit(contentType: string | undefined): number {
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
-  return mediaType !== undefined && fontMediaTypes.includes(mediaType)
-    ? limits.template.maxFontBytes
-    : limits.maxAssetBytes;
+  return maxAssetBytesOf(isFontType(mediaType) ? "font" : "image");
 }
 
 export const triggers = {
