@@ -8,7 +8,7 @@ import {
   type JobStorage,
   writeCheckedAsset,
 } from "../jobs";
-import { limits } from "../renderer";
+import { maxAssetBytesOf } from "../renderer";
 import { UserError } from "./errors";
 
 /** A local file to store under an asset name. */
@@ -40,8 +40,6 @@ export const emptyUpload = (): AssetUpload => ({
   missing: [],
 });
 
-const maxBytes = { image: limits.maxAssetBytes, font: limits.template.maxFontBytes } as const;
-
 /** The renderer's own checks for each kind (a complete image decode; a font's tables). */
 const checkers = { image: checkAssetBytes, font: checkFontAssetBytes } as const;
 
@@ -72,9 +70,9 @@ export async function uploadLocalAssets(
       upload.missing.push(name);
       continue;
     }
-    if (stat.size > maxBytes[kind]) {
+    if (stat.size > maxAssetBytesOf(kind)) {
       problems.push(
-        `${file} is ${stat.size.toLocaleString("en-US")} bytes; expected at most ${maxBytes[kind].toLocaleString("en-US")}`,
+        `${file} is ${stat.size.toLocaleString("en-US")} bytes; expected at most ${maxAssetBytesOf(kind).toLocaleString("en-US")}`,
       );
       kinds.add(kind);
       continue;

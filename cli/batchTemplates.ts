@@ -1,9 +1,9 @@
 // Local templates in a batch or card file: which cards use which template file, and the file rewritten to name the stored versions instead.
 import { formatPath, isBatchFile } from "../renderer";
 import {
+  checkPinnedVersion,
   type LocalTemplate,
   type LocalTemplateResolver,
-  TemplateVersionMismatchError,
 } from "./localTemplates";
 
 type PlainObject = Record<string, unknown>;
@@ -21,16 +21,8 @@ export interface BatchTemplates {
 }
 
 /** A card pinning a version its local file no longer has: refused (it would render otherwise). */
-function checkPinnedVersion(holder: PlainObject, at: readonly PropertyKey[], local: LocalTemplate) {
-  const pinned = holder.templateVersion;
-  if (typeof pinned === "string" && pinned !== local.parsed.hash) {
-    const field = formatPath([...at, "templateVersion"]);
-    throw new TemplateVersionMismatchError(
-      field,
-      `${field}: the card pins template version ${pinned.slice(0, 12)}…, but ${local.file} is now ${local.parsed.hash.slice(0, 12)}…; remove templateVersion to queue the file as it is`,
-    );
-  }
-}
+const checkPinned = (holder: PlainObject, at: readonly PropertyKey[], local: LocalTemplate) =>
+  checkPinnedVersion(holder.templateVersion, at, local, "queue the file as it is");
 
 /** The stored reference of a local template: its document's name, pinned by content hash. */
 function pinTo(holder: PlainObject, local: LocalTemplate): void {
@@ -62,7 +54,7 @@ export function localTemplatesOf(json: unknown, resolver: LocalTemplateResolver)
   if (!isBatchFile(pinned)) {
     const local = resolve(pinned, []);
     if (local) {
-      checkPinnedVersion(pinned, [], local);
+      checkPinned(pinned, [], local);
       pinTo(pinned, local);
       byItem.set(0, local);
     }
@@ -71,7 +63,7 @@ export function localTemplatesOf(json: unknown, resolver: LocalTemplateResolver)
   const defaults = isPlainObject(pinned.defaults) ? pinned.defaults : undefined;
   const fromDefaults = defaults ? resolve(defaults, ["defaults"]) : undefined;
   if (defaults && fromDefaults) {
-    checkPinnedVersion(defaults, ["defaults"], fromDefaults);
+    checkPinned(defaults, ["defaults"], fromDefaults);
     delete defaults.template;
     delete defaults.templateVersion;
   }
@@ -81,7 +73,7 @@ export function localTemplatesOf(json: unknown, resolver: LocalTemplateResolver)
     const own = "template" in item;
     const local = own ? resolve(item, ["items", index]) : fromDefaults;
     if (!local) return;
-    checkPinnedVersion(item, ["items", index], local);
+    checkPinned(item, ["items", index], local);
     pinTo(item, local);
     byItem.set(index, local);
   });

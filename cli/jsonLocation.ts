@@ -1,16 +1,11 @@
 // Where a JSON path such as `root.children[2].font.size` sits in a JSON text: its line and column, so an editor can jump to it.
 import { type Node, parseTree } from "jsonc-parser";
+import { lineAndColumn } from "../renderer";
 
 export interface TextLocation {
   /** From 1, as editors count. */
   line: number;
   column: number;
-}
-
-function locationOf(text: string, offset: number): TextLocation {
-  const before = text.slice(0, offset);
-  const lineStart = before.lastIndexOf("\n") + 1;
-  return { line: before.split("\n").length, column: offset - lineStart + 1 };
 }
 
 /**
@@ -63,5 +58,5 @@ export function locateJsonPath(text: string, path: string): TextLocation | undef
     at = match.property.offset;
     rest = match.rest;
   }
-  return locationOf(text, at);
+  return lineAndColumn(text, at);
 }

@@ -10,6 +10,8 @@ import {
   JsonSyntaxError,
   limits,
   localTemplatePattern,
+  maxAssetBytesOf,
+  nodesOf,
   parseTemplate,
   type ParsedTemplate,
   type TemplateDocument,
@@ -83,12 +85,6 @@ export interface LocalTemplate {
   ownAssets: ReadonlyMap<string, OwnAsset>;
 }
 
-/** The bound on one file of each kind: what the renderer would accept, checked before reading. */
-export const assetByteLimits: Record<TemplateAssetKind, number> = {
-  font: limits.template.maxFontBytes,
-  image: limits.maxAssetBytes,
-};
-
 /** Reads a template file's text, refusing one over the document limit before reading it. */
 export function readTemplateText(file: string): string {
   let size: number;
@@ -108,18 +104,6 @@ export function readTemplateText(file: string): string {
   return fs.readFileSync(file, "utf8");
 }
 
-type TemplateNode = TemplateDocument["root"];
-
-function walkNodes(
-  node: TemplateNode,
-  at: readonly PropertyKey[],
-  visit: (node: TemplateNode, at: readonly PropertyKey[]) => void,
-): void {
-  visit(node, at);
-  if (node.type !== "stack") return;
-  node.children?.forEach((child, index) => walkNodes(child, [...at, "children", index], visit));
-}
-
 /** Every file a template names itself: brand fonts, images with a fixed `src`, image params' defaults. */
 export function ownAssetsOf(document: TemplateDocument): Map<string, OwnAsset> {
   const own = new Map<string, OwnAsset>();
@@ -127,9 +111,9 @@ export function ownAssetsOf(document: TemplateDocument): Map<string, OwnAsset> {
     if (!own.has(name)) own.set(name, { kind, path: formatPath(at) });
   };
   document.fonts.forEach((font, index) => add(font.src, "font", ["fonts", index, "src"]));
-  walkNodes(document.root, ["root"], (node, at) => {
-    if (node.type === "image" && !node.src.includes("{{")) add(node.src, "image", [...at, "src"]);
-  });
+  for (const { node, path } of nodesOf(document)) {
+    if (node.type === "image" && !node.src.includes("{{")) add(node.src, "image", [...path, "src"]);
+  }
   for (const [name, param] of Object.entries(document.params)) {
     if (param.type === "image" && typeof param.default === "string") {
       add(param.default, "image", ["params", name, "default"]);
@@ -176,7 +160,7 @@ export function readAssetFile(
   if (!stat?.isFile()) {
     throw new AssetError(field, name, `not found (no file ${file}${notFoundHint})`);
   }
-  const max = assetByteLimits[kind];
+  const max = maxAssetBytesOf(kind);
   if (stat.size > max) {
     throw new AssetError(
       field,
@@ -268,6 +252,14 @@ function isTemplateFileProblem(
   );
 }
 
+/** The first three problems, then how many more: `templates validate` lists them all. */
+export function firstProblems(problems: readonly string[]): string {
+  return (
+    problems.slice(0, 3).join("; ") +
+    (problems.length > 3 ? `; and ${problems.length - 3} more` : "")
+  );
+}
+
 function invalidLocalTemplate(
   field: string,
   file: string,
@@ -277,14 +269,31 @@ function invalidLocalTemplate(
     error instanceof TemplateValidationError
       ? error.issues.map((issue) => `${file}: ${issue.path || "(root)"}: ${issue.message}`)
       : [error.message];
-  const shown =
-    problems.slice(0, 3).join("; ") +
-    (problems.length > 3 ? `; and ${problems.length - 3} more` : "");
   return new InvalidLocalTemplateError(
     field,
-    `${field}: the template is not usable: ${shown}; fix it (cardpress templates validate ${file} lists every problem)`,
+    `${field}: the template is not usable: ${firstProblems(problems)}; fix it (cardpress templates validate ${file} lists every problem)`,
     problems,
   );
+}
+
+/**
+ * A card (at `at`) pinning a templateVersion its local file no longer has: refused, since it would
+ * render otherwise. `remedy` ends the message: what removing templateVersion lets the command do.
+ */
+export function checkPinnedVersion(
+  pinned: unknown,
+  at: readonly PropertyKey[],
+  local: LocalTemplate,
+  remedy: string,
+): void {
+  const { hash } = local.parsed;
+  if (typeof pinned === "string" && pinned !== hash) {
+    const field = formatPath([...at, "templateVersion"]);
+    throw new TemplateVersionMismatchError(
+      field,
+      `${field}: the card pins template version ${pinned.slice(0, 12)}…, but ${local.file} is now ${hash.slice(0, 12)}…; remove templateVersion to ${remedy}`,
+    );
+  }
 }
 
 /** A card with its local template, if it names one: the spec names the template by its document name. */
@@ -312,15 +321,8 @@ export function templateForRender(
       `${field} "${spec.template}": no file ${path.join(resolver.templatesDir, `${spec.template}.json`)}; render reads templates from disk only: put it there, pass --templates <dir>, or name its file ("./templates/quote.json")`,
     );
   }
-  const { hash, document } = local.parsed;
-  if (spec.templateVersion !== undefined && spec.templateVersion !== hash) {
-    const versionField = formatPath([...at, "templateVersion"]);
-    throw new TemplateVersionMismatchError(
-      versionField,
-      `${versionField}: the card pins template version ${spec.templateVersion.slice(0, 12)}…, but ${local.file} is now ${hash.slice(0, 12)}…; remove templateVersion to render with the file as it is`,
-    );
-  }
-  return { spec: { ...spec, template: document.name }, local };
+  checkPinnedVersion(spec.templateVersion, at, local, "render with the file as it is");
+  return { spec: { ...spec, template: local.parsed.document.name }, local };
 }
 
 /** A card's template failure as per-card errors (`render` reports them and goes on), else undefined. */

@@ -1,7 +1,7 @@
 // Where `cardpress sign` gets its signing key and base URL: flags, the environment, a Pulumi stack, or the running local stack.
 import fs from "node:fs";
 import { z } from "zod";
-import { names } from "../settings";
+import { deployedHostConfig, names } from "../settings";
 import { UserError } from "./errors";
 import { exitCodes } from "./exitCodes";
 
@@ -28,9 +28,6 @@ export const signingKeyVariable = names.ogKeySettings.current;
 /** Pulumi stack outputs `sign --stack` reads (infra/index.ts exports them; the key as a secret). */
 export const stackSigningOutputs = { key: "ogSigningKey", baseUrl: "ogBaseUrl" } as const;
 
-/** The route prefix (host.json `routePrefix`) an API base URL ends with; the og route's base URL is without it. */
-const routePrefix = "/api";
-
 /** No key from any source: says every way to give one. */
 export class SigningKeyMissingError extends UserError {
   override name = "SigningKeyMissingError";
@@ -54,8 +51,12 @@ export interface LocalStackSigning {
   pid: number;
 }
 
-/** An API base URL (`http://localhost:7071/api`) as the og route's base URL (`http://localhost:7071`). */
+/**
+ * An API base URL (`http://localhost:7071/api`) as the og route's base URL (`http://localhost:7071`):
+ * without host.json's route prefix, which the local host's httpUrl ends with.
+ */
 export function baseUrlOfApi(apiUrl: string): string {
+  const routePrefix = `/${deployedHostConfig().routePrefix}`;
   const trimmed = apiUrl.replace(/\/+$/, "");
   return trimmed.endsWith(routePrefix) ? trimmed.slice(0, -routePrefix.length) : trimmed;
 }

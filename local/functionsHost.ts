@@ -74,8 +74,6 @@ function appSettingsOf(env: AppSettings): AppSettings {
 /** What a trigger is wired with: its function's handler, the resolved app settings, the host's options. */
 interface Wiring {
   handlers: FunctionHandlers;
-  /** The env as given (what the handlers read). */
-  env: AppSettings;
   appSettings: AppSettings;
   config: HostConfig;
   log: LogHandler;
@@ -148,7 +146,7 @@ function startTriggers(wiring: Wiring): StartedTriggers {
     scheduler: startTimerScheduler({
       functionName: ogSweepFunctionName,
       schedule: pipeline.localOgSweepSchedule,
-      handler: ogSweepHandler(wiring.env),
+      handler: ogSweepHandler(wiring.appSettings),
       appSettings: wiring.appSettings,
       log: wiring.log,
     }),
@@ -172,7 +170,6 @@ export async function startLocalFunctionsHost(
   const started = startTriggers({
     // The handlers read the env as given, as in Azure, where setting defaults are not in the environment.
     handlers: { ...functionHandlers(env), ...options.handlers },
-    env,
     appSettings: appSettingsOf(env),
     config,
     log,

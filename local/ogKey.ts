@@ -46,7 +46,7 @@ export function localSigningKey(env: NodeJS.ProcessEnv = process.env): string {
   // Written aside, then linked into place: the key file appears whole or not at all, and a
   // second process starting at the same moment finds the first one's (EEXIST) instead of its own.
   const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
+  writeFileSync(partial, `${ephemeralSigningKey()}\n`, { mode: 0o600 });
   try {
     linkSync(partial, file);
   } catch (error) {
@@ -57,7 +57,10 @@ export function localSigningKey(env: NodeJS.ProcessEnv = process.env): string {
   return readKey(file);
 }
 
-/** A key for a throwaway stack (in memory, not recorded: tests), never written anywhere. */
+/**
+ * A new key, 32 random bytes as base64url: what the dev key file is created with, and a throwaway
+ * stack's key (in memory, not recorded: tests), which is never written anywhere.
+ */
 export function ephemeralSigningKey(): string {
   return randomBytes(32).toString("base64url");
 }

@@ -1,9 +1,9 @@
 // Signing a card URL: the card's canonical form, its encoding, and the truncated HMAC-SHA256 over both.
 import { type CardSpec, type CardSpecInput } from "../renderer";
-import { canonicalCard, cardKey } from "./canonical";
+import { type CanonicalCard, canonicalCard, cardKey } from "./canonical";
 import { type CardPart, encodeCardPart } from "./cardPart";
 import { BaseUrlError, CardUrlLimitError } from "./errors";
-import { type SigningKeyInput, signatureBytes, signingKey } from "./keys";
+import { type SigningKey, type SigningKeyInput, signatureBytes, signingKey } from "./keys";
 import { urlLimits } from "./limits";
 import { cardUrlPath, defaultRoutePath, signedMessage } from "./urlPath";
 
@@ -37,6 +37,17 @@ export interface SignedCardUrl {
   form: CardPart["form"];
   /** The validated card this URL renders. */
   spec: CardSpec;
+}
+
+/** A canonical card's part of the URL, and the path and query signing it with `key` under `routePath`. */
+export function signedCardPath(
+  canonical: CanonicalCard,
+  key: SigningKey,
+  routePath: string,
+): { part: CardPart; path: string } {
+  const part = encodeCardPart(canonical.fields, canonical.json);
+  const signature = signatureBytes(key, signedMessage(key.id, part)).toString("base64url");
+  return { part, path: cardUrlPath({ routePath, keyId: key.id, signature, card: part }) };
 }
 
 const routePathPattern = /^(?:\/[A-Za-z0-9._~-]+)*$/;
@@ -80,9 +91,7 @@ export function signCard(card: SignableCard, options: SignCardUrlOptions): Signe
     );
   }
   const canonical = canonicalCard(card);
-  const part = encodeCardPart(canonical.fields, canonical.json);
-  const signature = signatureBytes(key, signedMessage(key.id, part)).toString("base64url");
-  const path = cardUrlPath({ routePath, keyId: key.id, signature, card: part });
+  const { part, path } = signedCardPath(canonical, key, routePath);
   const url = `${base}${path}`;
   if (url.length > urlLimits.maxUrlLength) {
     throw new CardUrlLimitError(

@@ -1,16 +1,11 @@
 // Verifying a card URL from a request: bounds, shape, signature (constant time), then the card, validated.
 import { type CardSpec } from "../renderer";
 import { canonicalCard, cardKey } from "./canonical";
-import { type CardPart, decodePayload, decodeQuery, encodeCardPart } from "./cardPart";
+import { type CardPart, decodePayload, decodeQuery } from "./cardPart";
 import { BadSignatureError, SigningKeyError } from "./errors";
-import {
-  type SigningKey,
-  type SigningKeyInput,
-  signatureBytes,
-  signatureMatches,
-  signingKey,
-} from "./keys";
-import { cardUrlPath, type CardUrlParts, parseCardUrlPath, signedMessage } from "./urlPath";
+import { type SigningKey, type SigningKeyInput, signatureMatches, signingKey } from "./keys";
+import { signedCardPath } from "./sign";
+import { type CardUrlParts, parseCardUrlPath, signedMessage } from "./urlPath";
 
 export interface VerifiedCardUrl {
   /** The card to render: the canonical card, validated (parseCardSpec). */
@@ -21,10 +16,12 @@ export interface VerifiedCardUrl {
   cardKey: string;
   /** The id of the key whose signature matched. */
   keyId: string;
+  /** The form signCardUrl gives this card (not necessarily the request's). Computed when first read. */
   form: CardPart["form"];
   /**
    * The path and query signCardUrl gives for this card with the matching key, under the request's
    * own route path: equal to the request's when it was signed canonically.
+   * Computed when first read.
    */
   canonicalPath: string;
 }
@@ -85,20 +82,20 @@ function usableKeys(keys: readonly SigningKeyInput[]): SigningKey[] {
 /** The card of a URL whose signature `key` matched: canonicalised, validated, and its canonical path. */
 function verifiedCard(parts: CardUrlParts, key: SigningKey): VerifiedCardUrl {
   const canonical = canonicalCard(decodeCard(parts.card));
-  const part = encodeCardPart(canonical.fields, canonical.json);
-  const signature = signatureBytes(key, signedMessage(key.id, part)).toString("base64url");
+  // Serving reads neither form nor canonicalPath: the card's re-encoding and second HMAC wait for a reader.
+  let signed: ReturnType<typeof signedCardPath> | undefined;
+  const canonicallySigned = () => (signed ??= signedCardPath(canonical, key, parts.routePath));
   return {
     card: canonical.spec,
     canonical: canonical.json,
     cardKey: cardKey(canonical.json),
     keyId: key.id,
-    form: part.form,
-    canonicalPath: cardUrlPath({
-      routePath: parts.routePath,
-      keyId: key.id,
-      signature,
-      card: part,
-    }),
+    get form() {
+      return canonicallySigned().part.form;
+    },
+    get canonicalPath() {
+      return canonicallySigned().path;
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 import path from "node:path";
 import type { JobStorage } from "../../jobs";
 import { type CardSpec, isBatchFile, isBuiltinTemplate, parseCardSpec } from "../../renderer";
+import { names } from "../../settings";
 import { signCard, type SignedCardUrl } from "../../signing";
 import { localTemplatesOf } from "../batchTemplates";
 import { UserError } from "../errors";
@@ -60,17 +61,17 @@ function noteStored(
 /** Asset names with no local file must already be in storage, or the URL's first request fails. */
 async function checkStoredAssets(
   storage: JobStorage,
-  names: string[],
+  assetNames: string[],
   file: string,
   baseDir: string,
 ) {
   const absent: string[] = [];
-  for (const name of names) {
+  for (const name of assetNames) {
     if (!(await storage.assets.getBlobClient(name).exists())) absent.push(name);
   }
   if (!absent.length) return;
   throw new SignMissingAssetError(
-    `${file} names ${absent.map((name) => `${JSON.stringify(name)} (no file ${path.join(baseDir, name)}, no blob in container "assets")`).join(", ")}; put the file next to the card (sign uploads it) or upload it first`,
+    `${file} names ${absent.map((name) => `${JSON.stringify(name)} (no file ${path.join(baseDir, name)}, no blob in container "${names.containers.assets}")`).join(", ")}; put the file next to the card (sign uploads it) or upload it first`,
   );
 }
 

@@ -7,6 +7,7 @@ import {
   type CardSpec,
   isPermanentRenderError,
   JsonSyntaxError,
+  maxAssetBytesOf,
   parseCardSpec,
   parseJsonText,
   parseTemplate,
@@ -20,7 +21,7 @@ import { UserError } from "../errors";
 import { exitCodes } from "../exitCodes";
 import { locateJsonPath } from "../jsonLocation";
 import {
-  assetByteLimits,
+  firstProblems,
   type LocalTemplate,
   loadCardAssets,
   localTemplateOf,
@@ -50,7 +51,7 @@ function ownFileWarnings(local: LocalTemplate): string[] {
   for (const [name, own] of local.ownAssets) {
     const file = path.resolve(local.dir, name);
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    const max = assetByteLimits[own.kind];
+    const max = maxAssetBytesOf(own.kind);
     if (!stat?.isFile()) {
       warnings.push(
         `${own.path}: no file ${file}; preview and push read it from beside the template`,
@@ -252,7 +253,7 @@ function readPreviewTemplate(file: string): LocalTemplate {
     if (error instanceof TemplateValidationError) {
       const problems = error.issues.map((issue) => `${issue.path}: ${issue.message}`);
       throw new UserError(
-        `${file} is not a valid template: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? `; and ${problems.length - 3} more` : ""}; cardpress templates validate ${file} lists every problem`,
+        `${file} is not a valid template: ${firstProblems(problems)}; cardpress templates validate ${file} lists every problem`,
       );
     }
     if (error instanceof JsonSyntaxError) throw new UserError(`${error.message}; fix the file`);
