@@ -5,6 +5,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { localStackSigning } from "../cli/signingSetup";
+import { blobNames } from "../jobs/layout";
 import { connectStorage, type JobStorage } from "../jobs/storage";
 import { renderCard } from "../renderer/render";
 import { parseCardSpec } from "../renderer/spec/validate";
@@ -97,10 +98,13 @@ interface Latency {
   p99: number;
 }
 
-const latencyOf = (answers: readonly Answer[]): Latency => {
-  const sorted = answers.map((answer) => answer.ms).sort((a, b) => a - b);
+const latencyOfMs = (times: readonly number[]): Latency => {
+  const sorted = [...times].sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 };
+
+const latencyOf = (answers: readonly Answer[]): Latency =>
+  latencyOfMs(answers.map((answer) => answer.ms));
 
 const failuresOf = (answers: readonly Answer[]) =>
   answers.filter((answer) => answer.status !== 200).length;
@@ -208,8 +212,7 @@ async function blobReadLatency(storage: JobStorage, blobName: string): Promise<L
     await blob.downloadToBuffer();
     if (index >= 50) times.push(performance.now() - started);
   }
-  const sorted = times.sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  return latencyOfMs(times);
 }
 
 /** Renders counted from the stack's log: one "rendered og <cardKey>" line per render. */
@@ -261,10 +264,10 @@ async function main(): Promise<void> {
 
     // (1) Cached hit, beside the floor: the same image bytes, served from disk by Node alone.
     const hitUrl = sign(standardCard);
-    const first = await get(new http.Agent(), hitUrl);
+    const first = await fetch(hitUrl);
     if (first.status !== 200) throw new OgBenchError(`GET ${hitUrl} answered ${first.status}`);
     const imageFile = path.join(stateDir, "card.png");
-    const image = await (await fetch(hitUrl)).arrayBuffer();
+    const image = await first.arrayBuffer();
     writeFileSync(imageFile, Buffer.from(image));
     const floorServer = await startFloorServer(imageFile);
     floor = floorServer.child;
@@ -294,7 +297,7 @@ async function main(): Promise<void> {
     log(`  p50 ${hitRatio.toFixed(2)}× the floor (target ≤ 2×)`);
     const blobRead = await blobReadLatency(
       storage,
-      `${verifyCardUrl(pathOf(hitUrl), [signing.key]).cardKey}.png`,
+      blobNames.ogImage(verifyCardUrl(pathOf(hitUrl), [signing.key]).cardKey, "png"),
     );
     log(
       `  a hit not held in the instance's memory adds a blob read; alone (Storage SDK → Azurite, sequential): p50 ${blobRead.p50.toFixed(2)} ms, p99 ${blobRead.p99.toFixed(2)} ms`,
@@ -339,7 +342,7 @@ async function main(): Promise<void> {
     const misses = load.answers.filter((answer) => answer.cache === "miss").length;
     let blobs = 0;
     for await (const blob of storage.og.listBlobsFlat())
-      if (!blob.name.startsWith("locks/")) blobs++;
+      if (!blob.name.startsWith(blobNames.ogLocksPrefix)) blobs++;
     const distinctUrls = 1 + newUrls.length + mixedNew.length;
     const mixedLatency = latencyOf(load.answers);
     log(

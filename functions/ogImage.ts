@@ -6,6 +6,7 @@ import {
   type CardRenderer,
   createOgImages,
   type OgImage,
+  type OgRenderContext,
   openStorage,
   sharedRenderGate,
 } from "../jobs";
@@ -62,20 +63,25 @@ export const ogImageHandler = (
       const url = new URL(request.url);
       // First, and before storage: a URL without a valid signature costs one HMAC, nothing more.
       const verified = verifyCardUrl(`${url.pathname}${url.search}`, readOgKeys(appSettings));
-      const settings = readSettings(appSettings);
-      const render = {
-        storage: await openStorage(appSettings),
-        settings,
-        gate: sharedRenderGate(settings),
-      };
+      // Settings, storage and the gate only when this instance's memory cannot answer (a hit can).
+      let renderContext: Promise<OgRenderContext> | undefined;
+      const contextOf = () =>
+        (renderContext ??= (async () => {
+          const settings = readSettings(appSettings);
+          return {
+            storage: await openStorage(appSettings),
+            settings,
+            gate: sharedRenderGate(settings),
+          };
+        })());
       const head = request.method === "HEAD";
       const ifNoneMatch = request.headers.get("if-none-match");
       // A conditional or HEAD request reads the properties first: a match costs no body.
-      let image = await images.get(verified, head || ifNoneMatch ? "none" : "stream", render);
+      let image = await images.get(verified, head || ifNoneMatch ? "none" : "stream", contextOf);
       if (matchesIfNoneMatch(ifNoneMatch, etagOf(image))) {
         return { status: 304, headers: cacheHeaders(image) };
       }
-      if (!head && !image.body) image = await images.get(verified, "stream", render);
+      if (!head && !image.body) image = await images.get(verified, "stream", contextOf);
       // Once per render: requests that joined another's render in this process are not counted.
       if (image.source === "rendered" && !image.joined) {
         context.info(

@@ -124,7 +124,12 @@ function checkedChunk(chunk: number): string {
     : refuse("chunk number", chunk, `an integer from 0 to ${maxChunkNumber}`);
 }
 
-const hashPattern = /^[0-9a-f]{64}$/;
+/** A SHA-256 in lower-case hex: every content hash and card key the layout names. */
+export const sha256HexPattern = /^[0-9a-f]{64}$/;
+
+export function isSha256Hex(value: string): boolean {
+  return sha256HexPattern.test(value);
+}
 const hashExpectation = "a SHA-256 content hash (64 lower-case hex digits)";
 
 /** A stored template's name: the template schema's rule (`brand/quote`), so no "..", no "//", no URL. */
@@ -136,7 +141,7 @@ function templateBlobName(
   blob: Extract<LayoutBlob, { kind: "templateVersion" | "templatePointer" }>,
 ) {
   if (blob.kind === "templateVersion") {
-    return hashPattern.test(blob.hash)
+    return isSha256Hex(blob.hash)
       ? `versions/${blob.hash}.json`
       : refuse("template version", blob.hash, hashExpectation);
   }
@@ -149,7 +154,7 @@ const cardKeyExpectation =
   "a card key (SHA-256 of a card's canonical JSON, 64 lower-case hex digits)";
 
 function ogBlobName(blob: Extract<LayoutBlob, { kind: "ogImage" | "ogLock" }>): string {
-  const cardKey = hashPattern.test(blob.cardKey)
+  const cardKey = isSha256Hex(blob.cardKey)
     ? blob.cardKey
     : refuse("card key", blob.cardKey, cardKeyExpectation);
   if (blob.kind === "ogLock") return `locks/${cardKey}`;
@@ -249,13 +254,13 @@ function partsOf(kind: LayoutBlob["kind"], match: RegExpExecArray): LayoutBlob |
 /** Rebuilding from the parts must give the same name back: that is what "exactly" means. */
 function sameWhenRebuilt(blob: LayoutBlob, name: string): boolean {
   if (blob.kind === "templateVersion") {
-    return hashPattern.test(blob.hash) && name === `versions/${blob.hash}.json`;
+    return isSha256Hex(blob.hash) && name === `versions/${blob.hash}.json`;
   }
   if (blob.kind === "templatePointer") {
     return isTemplateName(blob.name) && name === `names/${blob.name}.json`;
   }
   if (blob.kind === "ogImage" || blob.kind === "ogLock") {
-    const key = hashPattern.test(blob.cardKey);
+    const key = isSha256Hex(blob.cardKey);
     return blob.kind === "ogLock"
       ? key && name === `locks/${blob.cardKey}`
       : key &&
@@ -329,7 +334,7 @@ export const blobNames = {
     buildBlobName({ kind: "expiryMarker", expiresAt, batchId }),
   /** In `jobs`; only ever built from a SHA-256 (jobs/idempotency.ts), never from client text. */
   idempotencyRecord: (keyHash: string) =>
-    /^[0-9a-f]{64}$/.test(keyHash)
+    isSha256Hex(keyHash)
       ? `_idempotency/${keyHash}.json`
       : refuse("idempotency key hash", keyHash, "64 lower-case hex digits"),
   /** In `templates`: one immutable version, by its content hash. */
@@ -341,7 +346,7 @@ export const blobNames = {
   /** In `og`: the image of a signed card URL, by its card key and extension. */
   ogImage: (cardKey: string, extension: string) =>
     buildBlobName({ kind: "ogImage", cardKey, extension }),
-  /** In `og`: the lock blob leased while one instance renders the card. */
+  /** In `og`: the lock blob whose metadata claims the card while one instance renders it. */
   ogLock: (cardKey: string) => buildBlobName({ kind: "ogLock", cardKey }),
   /** Listing prefix of the lock blobs in `og`. */
   ogLocksPrefix: "locks/",

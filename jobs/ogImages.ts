@@ -4,9 +4,9 @@ import type { Readable } from "node:stream";
 import type { BlockBlobClient } from "@azure/storage-blob";
 import {
   type AssetBytes,
-  cardDimensions,
   type CardSpec,
   estimateRenderMs,
+  outputSize,
   type ParsedTemplate,
   renderCard,
   type RenderedCard,
@@ -18,7 +18,7 @@ import { createAssetLoader } from "./assets";
 import { cardDeadlineMs, withDeadline } from "./deadline";
 import { readBodyUpTo } from "./blobBody";
 import { isLostRace, isNotFound, JobError, storageCall } from "./errors";
-import { blobNames, outputExtensionByFormat, parseBlobName } from "./layout";
+import { blobNames, isSha256Hex, outputExtensionByFormat, parseBlobName } from "./layout";
 import { renderCost, type RenderGate, sharedRenderGate } from "./renderGate";
 import type { JobStorage } from "./storage";
 import { templateForCard } from "./templatePins";
@@ -68,7 +68,6 @@ export class OgRenderPendingError extends JobError {
 
 /** Blob metadata of an og image (Azure metadata names: lower-case letters and digits). */
 const meta = { sha256: "sha256", width: "width", height: "height", lastAccess: "lastaccess" };
-const sha256Pattern = /^[0-9a-f]{64}$/;
 const hourMs = 60 * 60 * 1000;
 
 const imageName = (card: OgCard) =>
@@ -84,7 +83,7 @@ interface BlobRead {
 /** The image's description from its blob, or undefined for a blob we did not write whole (then it is rendered again). */
 function storedImage(read: BlobRead): Omit<OgImage, "body" | "source"> | undefined {
   const sha256 = read.metadata?.[meta.sha256];
-  if (!sha256 || !sha256Pattern.test(sha256) || !read.contentType) return undefined;
+  if (!sha256 || !isSha256Hex(sha256) || !read.contentType) return undefined;
   if (read.contentLength === undefined) return undefined;
   return { contentType: read.contentType, contentLength: read.contentLength, sha256 };
 }
@@ -111,9 +110,8 @@ async function recordAccess(blob: BlockBlobClient, read: BlobRead, now: Date): P
  * headers), which the 1 % and 64 KiB cover with room. A stored blob past it is not one we wrote.
  */
 function largestImageBytes(card: CardSpec): number {
-  const { width, height } = cardDimensions(card);
-  const pixels = Math.round(width * card.scale) * Math.round(height * card.scale);
-  return Math.ceil(pixels * 4 * 1.01) + 64 * 1024;
+  const { width, height } = outputSize(card);
+  return Math.ceil(width * height * 4 * 1.01) + 64 * 1024;
 }
 
 /**
@@ -300,13 +298,13 @@ async function storeRendered(
  */
 async function claimAndRender(
   card: OgCard,
+  sized: CardSpec,
   template: ParsedTemplate | undefined,
   render: CardRenderer,
   context: OgRenderContext,
   over?: string,
 ): Promise<OgImage | undefined> {
   const { storage } = context;
-  const sized = withTemplateSize(card.card, template?.document.size);
   const gate = context.gate ?? sharedRenderGate(context.settings);
   const loadAssets = createAssetLoader(storage);
   const held: { lock?: HeldLock } = {};
@@ -359,7 +357,7 @@ async function renderOnce(
   const largest = largestImageBytes(sized);
   const started = Date.now();
   for (;;) {
-    const created = await claimAndRender(card, template, render, context);
+    const created = await claimAndRender(card, sized, template, render, context);
     if (created) return created;
     let pollMs: number = pipeline.ogWaitPollMinMs;
     for (;;) {
@@ -371,7 +369,7 @@ async function renderOnce(
       const image = await readImage(storage, card, "buffer", largest);
       if (image) return image;
       if (lock.held === "free") {
-        const taken = await claimAndRender(card, template, render, context, lock.etag);
+        const taken = await claimAndRender(card, sized, template, render, context, lock.etag);
         if (taken) return taken;
       }
       await sleep(pollMs);
@@ -385,8 +383,13 @@ export interface OgImages {
    * The card's image: from storage when stored (`body: "stream"` streams it; `"none"` reads only
    * its properties), else rendered, stored and returned whole (with its bytes whatever `body` says). Concurrent first requests for one
    * card render it once: in this process they share one render, across instances the lock decides.
+   * `contextOf` (storage, settings, the render gate) is asked for only when memory cannot answer.
    */
-  get(card: OgCard, body: "stream" | "none", context: OgRenderContext): Promise<OgImage>;
+  get(
+    card: OgCard,
+    body: "stream" | "none",
+    contextOf: () => Promise<OgRenderContext>,
+  ): Promise<OgImage>;
 }
 
 interface Remembered {
@@ -447,9 +450,10 @@ export function createOgImages(
     return image;
   };
   return {
-    async get(card, body, context) {
+    async get(card, body, contextOf) {
       const kept = memory.get(imageName(card), Date.now());
       if (kept) return { ...kept.image, body: kept.bytes, source: "stored" };
+      const context = await contextOf();
       const stored = await readImage(context.storage, card, body, memory.largestKept);
       if (stored) return remember(card, stored);
       const joined = inFlight.get(card.cardKey);

@@ -1,5 +1,5 @@
 // Bounds the memory all renders of one process hold at once: a weighted semaphore over estimated bytes, and an admission limit.
-import { type CardSpec, type ImageFormat, cardDimensions } from "../renderer";
+import { type CardSpec, type ImageFormat, outputSize } from "../renderer";
 import { yieldToEventLoop } from "../support";
 import { settingDefinitions, type Settings } from "../settings";
 
@@ -24,9 +24,8 @@ export const renderFixedBytes = 8 * MiB;
 
 /** The estimated peak bytes of rendering `spec`: its weight in the gate. */
 export function renderCost(spec: Pick<CardSpec, "size" | "scale" | "format">): number {
-  const { width, height } = cardDimensions(spec);
-  const pixels = Math.round(width * spec.scale) * Math.round(height * spec.scale);
-  return renderFixedBytes + pixels * renderBytesPerPixel[spec.format];
+  const { width, height } = outputSize(spec);
+  return renderFixedBytes + width * height * renderBytesPerPixel[spec.format];
 }
 
 export interface RenderGateSnapshot {

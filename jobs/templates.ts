@@ -19,12 +19,19 @@ import {
   TemplateNotFoundError,
   TemplateVersionNotFoundError,
 } from "./errors";
-import { blobNames, isTemplateName, parseTemplatePointerName } from "./layout";
+import {
+  blobNames,
+  isSha256Hex,
+  isTemplateName,
+  parseTemplatePointerName,
+  sha256HexPattern,
+} from "./layout";
 import { mapWithLimit } from "../support";
 import { names, pipeline, protocolVersion } from "../settings";
 import type { JobStorage } from "./storage";
 
-const hashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+// The pattern itself, not isSha256Hex: a corrupt pointer's message names it.
+const hashSchema = z.string().regex(sha256HexPattern);
 
 /** A param as a listing shows it: what a card must fill in. */
 const paramSummarySchema = z.strictObject({ type: z.string(), required: z.boolean() });
@@ -186,7 +193,7 @@ export function getTemplateVersion(
   hash: string,
   template?: string,
 ): Promise<ParsedTemplate> {
-  if (!hashSchema.safeParse(hash).success) {
+  if (!isSha256Hex(hash)) {
     return Promise.reject(new TemplateVersionNotFoundError(hash.slice(0, 80), template));
   }
   const key = `${storage.templates.url}|${hash}`;
