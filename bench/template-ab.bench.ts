@@ -16,6 +16,8 @@ const beforeCommit = "c991442";
 const repoRoot = path.join(__dirname, "..");
 const beforeRoot = path.join(repoRoot, "out", "bench-before", beforeCommit);
 const rounds = 3;
+/** Cards each worker process renders (after its warm-up), passed to it and named in the summary. */
+const cardsPerProcess = 60;
 const json = process.argv.includes("--json");
 
 const workerOutput = z.object({
@@ -53,7 +55,14 @@ function ensureBeforeTree(): void {
 function runWorker(root: string): WorkerOutput {
   const output = execFileSync(
     process.execPath,
-    [require.resolve("tsx/cli"), path.join(__dirname, "templateAbWorker.ts"), "--root", root],
+    [
+      require.resolve("tsx/cli"),
+      path.join(__dirname, "templateAbWorker.ts"),
+      "--root",
+      root,
+      "--cards",
+      String(cardsPerProcess),
+    ],
     { cwd: repoRoot, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
   return parseJsonDocument(output, workerOutput, `bench/templateAbWorker.ts (${root})`);
@@ -81,7 +90,7 @@ function main(): void {
   const line = (name: string, side: ReturnType<typeof summary>) =>
     `${name}: draw ${side.drawMs.toFixed(1)} ms, total ${side.totalMs.toFixed(1)} ms, ${side.pngBytes} bytes`;
   console.log(
-    `standard card A/B (median of ${rounds} processes × 60 cards each, alternating; draw = layout + paint):`,
+    `standard card A/B (median of ${rounds} processes × ${cardsPerProcess} cards each, alternating; draw = layout + paint):`,
   );
   console.log(`  ${line(`code templates (${beforeCommit})`, a)}`);
   console.log(`  ${line("template engine (this checkout)", b)}`);

@@ -1,5 +1,7 @@
 // Child of bench/template-ab.bench.ts: renders the standard card with the renderer under --root, prints medians as JSON.
 import path from "node:path";
+import { yieldToEventLoop } from "../support";
+import { numberOption } from "./options";
 import { median } from "./stats";
 import { standardAssets, standardCard } from "./standardCard";
 
@@ -17,8 +19,12 @@ const option = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
+class TemplateAbWorkerError extends Error {
+  override name = "TemplateAbWorkerError";
+}
+
 const root = path.resolve(option("--root") ?? ".");
-const cards = Number(option("--cards") ?? 60);
+const cards = numberOption("cards", 60, TemplateAbWorkerError);
 
 async function main(): Promise<void> {
   // The tree under --root: this checkout, or the code before the built-ins became templates.
@@ -40,7 +46,7 @@ async function main(): Promise<void> {
     total.push(performance.now() - start);
     draw.push(card.drawMs);
     bytes = card.bytes.length;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   process.stdout.write(
     JSON.stringify({ drawMs: median(draw), totalMs: median(total), pngBytes: bytes }),

@@ -6,7 +6,7 @@ import { exitCodes } from "../../cli/exitCodes";
 import { signingKeyVariable } from "../../cli/signingSetup";
 import { verifyCardUrl } from "../../signing";
 import { runCli } from "../local/support/localStack";
-import { writeJson } from "./support/templateFixture";
+import { cleanEnv, writeJson } from "./support/templateFixture";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cardpress-sign-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -20,13 +20,11 @@ fs.writeFileSync(keyFile, `${key}\n`);
 const card = { id: "hello", title: "Hello, signed world", theme: { preset: "midnight" } };
 const cardFile = writeJson(path.join(tmp, "card.json"), card);
 const base = "https://cards.example.com";
-/** No key or connection in the environment and no local stack: only what each test passes. */
-const clean = { [signingKeyVariable]: undefined, AZURE_STORAGE_CONNECTION_STRING: undefined };
 
 const pathOf = (url: string) => url.slice(url.indexOf("/api/og/"));
 
 test("prints one URL, which verifies with the key and carries the card", async () => {
-  const run = await runCli(["sign", cardFile, "--key-file", keyFile, "--base-url", base], clean);
+  const run = await runCli(["sign", cardFile, "--key-file", keyFile, "--base-url", base], cleanEnv);
   expect(run.exitCode).toBe(exitCodes.ok);
   expect(run.stdout.split("\n")).toHaveLength(1);
   expect(run.stdout.startsWith(`${base}/api/og/v1/`)).toBe(true);
@@ -35,14 +33,17 @@ test("prints one URL, which verifies with the key and carries the card", async (
   expect(verified.card).toMatchObject({ title: card.title, theme: { preset: "midnight" } });
   expect(() => verifyCardUrl(pathOf(run.stdout), [otherKey])).toThrow(/signed with key/);
   // The same card gives the same URL.
-  const again = await runCli(["sign", cardFile, "--key-file", keyFile, "--base-url", base], clean);
+  const again = await runCli(
+    ["sign", cardFile, "--key-file", keyFile, "--base-url", base],
+    cleanEnv,
+  );
   expect(again.stdout).toBe(run.stdout);
 });
 
 test("--json prints url, cardKey, keyId and form", async () => {
   const run = await runCli(
     ["sign", cardFile, "--key-file", keyFile, "--base-url", base, "--json"],
-    clean,
+    cleanEnv,
   );
   expect(run.exitCode).toBe(exitCodes.ok);
   const result = JSON.parse(run.stdout) as Record<string, string>;
@@ -61,16 +62,19 @@ test("--json prints url, cardKey, keyId and form", async () => {
   });
   const payload = await runCli(
     ["sign", gradient, "--key-file", keyFile, "--base-url", base, "--json"],
-    clean,
+    cleanEnv,
   );
   expect(JSON.parse(payload.stdout)).toMatchObject({ form: expect.stringMatching(/^payload/) });
 });
 
 test("--base-url sets where the URL points (a CDN's host, a path prefix); the signature does not change", async () => {
-  const direct = await runCli(["sign", cardFile, "--key-file", keyFile, "--base-url", base], clean);
+  const direct = await runCli(
+    ["sign", cardFile, "--key-file", keyFile, "--base-url", base],
+    cleanEnv,
+  );
   const cdn = await runCli(
     ["sign", cardFile, "--key-file", keyFile, "--base-url", "https://img.example.org/cards/"],
-    clean,
+    cleanEnv,
   );
   expect(cdn.stdout.startsWith("https://img.example.org/cards/api/og/v1/")).toBe(true);
   expect(pathOf(cdn.stdout)).toBe(pathOf(direct.stdout));
@@ -90,7 +94,7 @@ test("the key comes from $CARDPRESS_OG_KEY when no --key-file is given; --key-fi
 });
 
 describe("refusals: one line saying what to do, exit 2, nothing on stdout", () => {
-  const refused = async (args: string[], env: Record<string, string | undefined> = clean) => {
+  const refused = async (args: string[], env: Record<string, string | undefined> = cleanEnv) => {
     const run = await runCli(["sign", ...args], env);
     expect([run.exitCode, run.stdout]).toEqual([exitCodes.usage, ""]);
     return run.stderr;
@@ -157,7 +161,10 @@ describe("refusals: one line saying what to do, exit 2, nothing on stdout", () =
 
   test("a card naming an asset needs storage (to upload it): none reachable is exit 3", async () => {
     const withLogo = writeJson(path.join(tmp, "logo.json"), { title: "Logo", logo: "logo.png" });
-    const run = await runCli(["sign", withLogo, "--key-file", keyFile, "--base-url", base], clean);
+    const run = await runCli(
+      ["sign", withLogo, "--key-file", keyFile, "--base-url", base],
+      cleanEnv,
+    );
     expect([run.exitCode, run.stdout]).toEqual([exitCodes.unavailable, ""]);
     expect(run.stderr).toMatch(/no storage connection: the local stack is not running/);
   });

@@ -3,16 +3,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { exitCodes } from "../../cli/exitCodes";
-import { signingKeyVariable } from "../../cli/signingSetup";
 import { readStackFile } from "../../local/stackFile";
-import { parseTemplate } from "../../renderer";
 import { verifyCardUrl } from "../../signing";
 import { fastHostConfig, runCli, useLocalStack } from "../local/support/localStack";
 import {
+  cleanEnv,
   near,
   pixelAt,
   probes,
   quoteTemplate,
+  templateHashOf,
   writeJson,
   writeSolidPng,
 } from "./support/templateFixture";
@@ -21,8 +21,6 @@ const fixture = useLocalStack({ hostConfig: fastHostConfig(), record: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cardpress-sign-stack-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Neither a key nor a connection from the environment: everything comes from the stack's registry entry. */
-const clean = { [signingKeyVariable]: undefined, AZURE_STORAGE_CONNECTION_STRING: undefined };
 const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
 
 /** The key the running stack verifies with, as its registry entry records it. */
@@ -37,7 +35,7 @@ test("with no flags: the local stack's base URL and dev key; the URL is served a
     title: "Signed locally",
     size: { width: 400, height: 210 },
   });
-  const run = await runCli(["sign", card], clean);
+  const run = await runCli(["sign", card], cleanEnv);
   expect(run.exitCode).toBe(exitCodes.ok);
   expect(run.stderr).toMatch(
     /from the local stack \(npm start, pid \d+\), base URL from the local stack/,
@@ -60,14 +58,14 @@ test("a stored template is pinned to its current version; pushing again does not
     ...quoteTemplate,
     name: "sign/quote",
   });
-  const first = parseTemplate(fs.readFileSync(templateFile, "utf8")).hash;
-  expect((await runCli(["templates", "push", templateFile], clean)).exitCode).toBe(0);
+  const first = templateHashOf(templateFile);
+  expect((await runCli(["templates", "push", templateFile], cleanEnv)).exitCode).toBe(0);
   const card = writeJson(path.join(dir, "card.json"), {
     template: "sign/quote",
     params: { quote: "Pinned" },
   });
 
-  const signed = await runCli(["sign", card, "--json"], clean);
+  const signed = await runCli(["sign", card, "--json"], cleanEnv);
   expect(signed.exitCode).toBe(exitCodes.ok);
   expect(signed.stderr).toContain(
     `template sign/quote pinned to its current version ${first.slice(0, 12)}`,
@@ -81,9 +79,9 @@ test("a stored template is pinned to its current version; pushing again does not
     name: "sign/quote",
     params: { ...quoteTemplate.params, accent: { type: "color", default: "#00ff00" } },
   });
-  const second = parseTemplate(fs.readFileSync(templateFile, "utf8")).hash;
-  expect((await runCli(["templates", "push", templateFile], clean)).exitCode).toBe(0);
-  const resigned = await runCli(["sign", card], clean);
+  const second = templateHashOf(templateFile);
+  expect((await runCli(["templates", "push", templateFile], cleanEnv)).exitCode).toBe(0);
+  const resigned = await runCli(["sign", card], cleanEnv);
   expect(verifyCardUrl(pathOf(resigned.stdout), [stackKey()]).card.templateVersion).toBe(second);
   const old = Buffer.from(await (await fetch(url)).arrayBuffer());
   expect(await pixelAt(old, probes.accent.x, probes.accent.y)).toEqual([255, 0, 0]);
@@ -94,7 +92,7 @@ test("a stored template is pinned to its current version; pushing again does not
     templateVersion: first,
     params: { quote: "Pinned" },
   });
-  const pinned = await runCli(["sign", pinnedCard], clean);
+  const pinned = await runCli(["sign", pinnedCard], cleanEnv);
   expect(pinned.stdout).toBe(url);
   expect(pinned.stderr).not.toContain("pinned to its current version");
 });
@@ -110,13 +108,13 @@ test("a local template is pushed and pinned, the card's image files uploaded, as
     template: "./quote.json",
     params: { quote: "From a file", avatar: "people/ada.png" },
   });
-  const run = await runCli(["sign", card], clean);
+  const run = await runCli(["sign", card], cleanEnv);
   expect(run.exitCode).toBe(exitCodes.ok);
   expect(run.stderr).toContain(`template sign/local created from ${templateFile}`);
   const verified = verifyCardUrl(pathOf(run.stdout), [stackKey()]);
   expect(verified.card).toMatchObject({
     template: "sign/local",
-    templateVersion: parseTemplate(fs.readFileSync(templateFile, "utf8")).hash,
+    templateVersion: templateHashOf(templateFile),
   });
   const image = Buffer.from(await (await fetch(run.stdout)).arrayBuffer());
   expect(near(await pixelAt(image, probes.avatar.x, probes.avatar.y), [0, 200, 0])).toBe(true);
@@ -126,7 +124,7 @@ test("a local template is pushed and pinned, the card's image files uploaded, as
     template: "./quote.json",
     params: { quote: "x", avatar: "people/nobody.png" },
   });
-  const refused = await runCli(["sign", missing], clean);
+  const refused = await runCli(["sign", missing], cleanEnv);
   expect([refused.exitCode, refused.stdout]).toEqual([exitCodes.usage, ""]);
   expect(refused.stderr).toMatch(
     /"people\/nobody\.png" \(no file .*nobody\.png, no blob in container "assets"\)/,
@@ -138,9 +136,9 @@ test("a stored template that is not there, a version not stored, params that do 
     ...quoteTemplate,
     name: "sign/refusals",
   });
-  expect((await runCli(["templates", "push", templateFile], clean)).exitCode).toBe(0);
+  expect((await runCli(["templates", "push", templateFile], cleanEnv)).exitCode).toBe(0);
   const refused = async (name: string, card: unknown) => {
-    const run = await runCli(["sign", writeJson(path.join(tmp, "refused", name), card)], clean);
+    const run = await runCli(["sign", writeJson(path.join(tmp, "refused", name), card)], cleanEnv);
     expect([run.exitCode, run.stdout]).toEqual([exitCodes.usage, ""]);
     return run.stderr;
   };
@@ -164,7 +162,7 @@ test("concurrent first requests for a signed URL render it once, and the stack l
     title: "Asked for eight times at once",
     size: { width: 400, height: 210 },
   });
-  const { stdout: url } = await runCli(["sign", card, "--json"], clean);
+  const { stdout: url } = await runCli(["sign", card, "--json"], cleanEnv);
   const { url: signed, cardKey } = JSON.parse(url) as { url: string; cardKey: string };
   const answers = await Promise.all(
     Array.from({ length: 8 }, async () => {

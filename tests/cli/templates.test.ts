@@ -5,13 +5,13 @@ import path from "node:path";
 import sharp from "sharp";
 import { exitCodes } from "../../cli/exitCodes";
 import { locateJsonPath } from "../../cli/jsonLocation";
-import { parseTemplate } from "../../renderer";
 import { runCli } from "../local/support/localStack";
 import {
   near,
   pixelAt,
   probes,
   quoteTemplate,
+  templateHashOf,
   writeJson,
   writeSolidPng,
 } from "./support/templateFixture";
@@ -27,17 +27,17 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const hashOf = (file: string) => parseTemplate(fs.readFileSync(file, "utf8")).hash;
-
 describe("templates validate", () => {
   it("prints the name and content hash of a valid template and exits 0; --json for tools", async () => {
     const file = writeJson(path.join(dir, "quote.json"), quoteTemplate);
     const run = await runCli(["templates", "validate", file]);
     expect([run.exitCode, run.stderr]).toEqual([0, ""]);
-    expect(run.stdout).toBe(`✔ ${file}: test/quote, version ${hashOf(file)}\n1 valid, 0 invalid`);
+    expect(run.stdout).toBe(
+      `✔ ${file}: test/quote, version ${templateHashOf(file)}\n1 valid, 0 invalid`,
+    );
     const json = await runCli(["templates", "validate", file, "--json"]);
     expect(JSON.parse(json.stdout)).toEqual({
-      results: [{ file, ok: true, name: "test/quote", hash: hashOf(file), warnings: [] }],
+      results: [{ file, ok: true, name: "test/quote", hash: templateHashOf(file), warnings: [] }],
     });
   });
 
@@ -190,7 +190,7 @@ describe("templates preview", () => {
     expect([run.exitCode, run.stderr]).toEqual([0, ""]);
     expect(JSON.parse(run.stdout)).toMatchObject({
       name: "test/quote",
-      hash: hashOf(file),
+      hash: templateHashOf(file),
       out,
       width: 1600,
       height: 800,

@@ -8,9 +8,15 @@ import { processChunkMessage } from "../../jobs";
 import { blobNames } from "../../jobs/layout";
 import { downloadOutput } from "../../jobs/download";
 import { readSettings } from "../../settings";
-import { parseTemplate } from "../../renderer";
 import { useAzurite } from "../jobs/support/azurite";
-import { near, pixelAt, probes, quoteTemplate, writeJson } from "./support/templateFixture";
+import {
+  near,
+  pixelAt,
+  probes,
+  quoteTemplate,
+  templateHashOf,
+  writeJson,
+} from "./support/templateFixture";
 
 const fixture = useAzurite();
 let dir: string;
@@ -33,7 +39,7 @@ async function takeQueuedChunks(): Promise<{ text: string; specs: Record<string,
 
 test("the queued cards name the stored template and pin the hash that was pushed; a later push changes nothing for them", async () => {
   const template = writeJson(path.join(dir, "templates", "quote.json"), quoteTemplate);
-  const pushedHash = parseTemplate(fs.readFileSync(template, "utf8")).hash;
+  const pushedHash = templateHashOf(template);
   const batch = writeJson(path.join(dir, "batch.json"), {
     defaults: { template: "./templates/quote.json", size: { width: 400, height: 200 } },
     items: [

@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { connectionStringVariable } from "../../cli/connection";
 import { exitCodes } from "../../cli/exitCodes";
-import { parseTemplate } from "../../renderer";
 import { stateDirVariable, writeStackFile } from "../../local/stackFile";
 import { fastHostConfig, runCli, useLocalStack } from "../local/support/localStack";
 import {
@@ -12,6 +11,7 @@ import {
   pixelAt,
   probes,
   quoteTemplate,
+  templateHashOf,
   writeJson,
   writeSolidPng,
 } from "./support/templateFixture";
@@ -21,7 +21,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cardpress-templates-stack-"))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const viaEnv = () => ({ [connectionStringVariable]: fixture().stack.connectionString });
-const hashOf = (file: string) => parseTemplate(fs.readFileSync(file, "utf8")).hash;
 
 /** A brand font file: Noto Serif Bold as WOFF, from the shipped @fontsource package. */
 const brandFont = path.join(
@@ -63,7 +62,7 @@ test("push stores a template with its own files and hash, idempotently; list sho
   const [pushed] = (JSON.parse(first.stdout) as { templates: Record<string, unknown>[] }).templates;
   expect(pushed).toMatchObject({
     name: "stack/quote",
-    hash: hashOf(file),
+    hash: templateHashOf(file),
     status: "created",
     assets: { uploaded: ["fonts/brand.woff", "badges/star.png"], missing: [] },
   });
@@ -71,7 +70,7 @@ test("push stores a template with its own files and hash, idempotently; list sho
   const again = await runCli(["templates", "push", file], viaEnv());
   expect(again.exitCode).toBe(0);
   expect(again.stdout).toBe(
-    `stack/quote ${hashOf(file)} unchanged; 2 files uploaded (2 unchanged)`,
+    `stack/quote ${templateHashOf(file)} unchanged; 2 files uploaded (2 unchanged)`,
   );
 
   const list = await runCli(["templates", "list"], viaEnv());
@@ -80,14 +79,16 @@ test("push stores a template with its own files and hash, idempotently; list sho
   expect(lines[0]).toMatch(/^NAME\s+VERSION\s+UPDATED\s+PARAMS$/);
   expect(lines).toContainEqual(
     expect.stringMatching(
-      new RegExp(`^stack/quote\\s+${hashOf(file).slice(0, 12)}\\s+\\S+Z\\s+quote, accent, avatar$`),
+      new RegExp(
+        `^stack/quote\\s+${templateHashOf(file).slice(0, 12)}\\s+\\S+Z\\s+quote, accent, avatar$`,
+      ),
     ),
   );
   const json = JSON.parse((await runCli(["templates", "list", "--json"], viaEnv())).stdout) as {
     templates: { name: string; hash: string }[];
   };
   expect(json.templates).toContainEqual(
-    expect.objectContaining({ name: "stack/quote", hash: hashOf(file) }),
+    expect.objectContaining({ name: "stack/quote", hash: templateHashOf(file) }),
   );
 });
 
@@ -111,7 +112,7 @@ test("push and list find the local stack with no flags, as cardpress start leave
   });
   const pushed = await runCli(["templates", "push", file], env);
   expect([pushed.exitCode, pushed.stderr]).toEqual([0, expect.stringMatching(/using local stack/)]);
-  expect(pushed.stdout).toBe(`stack/plain ${hashOf(file)} created`);
+  expect(pushed.stdout).toBe(`stack/plain ${templateHashOf(file)} created`);
   expect((await runCli(["templates", "list"], env)).stdout).toMatch(/^stack\/plain\s/m);
 });
 
@@ -165,7 +166,7 @@ test("enqueue pushes the local template a batch names, pins it, and the stack re
   const run = await runCli(["enqueue", batch, "--download", out, "--timeout", "60s"], viaEnv());
   expect([run.exitCode, run.stdout]).toEqual([0, expect.stringMatching(/3 downloaded/)]);
   expect(run.stderr).toContain(
-    `template stack/batch created from ${file}; cards pin version ${hashOf(file).slice(0, 12)}…`,
+    `template stack/batch created from ${file}; cards pin version ${templateHashOf(file).slice(0, 12)}…`,
   );
   const png = (id: string) => path.join(out, `${id}.png`);
   expect(

@@ -4,7 +4,7 @@ import { createMocks, recordRegistrations, valueOf, type Registration } from "./
 import { makeFakePackage } from "./fakePackage";
 import { teardownProblems } from "./support/teardown";
 
-const { mocks, resources } = createMocks();
+const { mocks, resources, settle } = createMocks();
 let registrations: Registration[];
 
 beforeAll(async () => {
@@ -14,11 +14,7 @@ beforeAll(async () => {
   const program = await import("../../infra");
   expect(await valueOf(pulumi.output(program.hostingPlan))).toBe("consumption");
   await valueOf(program.functionKey);
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await settle();
 });
 
 test("Linux Consumption: nothing protected, nothing retained outside what goes with the account, everything in the resource group", () => {

@@ -7,13 +7,14 @@ import {
   flexRejectedAppSettings,
   packageSasLifetimeHours,
 } from "../../infra/hosting/flexConsumption";
+import { storageRoles } from "../../infra/roles";
 import {
+  appSettingsOf,
   createMocks,
   fakeAzure,
   recordRegistrations,
   revealed,
   valueOf,
-  type RecordedResource,
   type Registration,
 } from "./mocks";
 import { makeFakePackage } from "./fakePackage";
@@ -21,39 +22,11 @@ import { teardownProblems } from "./support/teardown";
 
 type Program = typeof import("../../infra");
 
-const { mocks, resources, calls } = createMocks();
+const { mocks, resources, calls, settle, all, one } = createMocks();
 const packageDir = makeFakePackage();
 let program: Program;
 let registrations: Registration[];
 let loadedAt: number;
-
-/** Resources register asynchronously; wait until no new one arrives for a while. */
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function all(type: string): RecordedResource[] {
-  return resources.filter((resource) => resource.type === type);
-}
-
-function one(type: string, name?: string): RecordedResource {
-  const found = all(type).filter((resource) => name === undefined || resource.name === name);
-  if (found.length !== 1)
-    throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
-  return found[0] as RecordedResource;
-}
-
-/** The site's app settings by name (its siteConfig is sent as a secret: it holds the signing keys). */
-function appSettingsOf(site: RecordedResource): Record<string, string> {
-  const siteConfig = revealed<{ appSettings: { name: string; value: string }[] }>(
-    site.inputs.siteConfig,
-  );
-  return Object.fromEntries(siteConfig.appSettings.map(({ name, value }) => [name, value]));
-}
 
 const site = () => one("azure-native:web:WebApp");
 const account = () => one("azure-native:storage:StorageAccount");
@@ -188,7 +161,7 @@ describe("the site", () => {
 
   test("the app's identity may write the Flex deployment container (One Deploy writes with it), never the package container", () => {
     const owner = all("azure-native:authorization:RoleAssignment").find((assignment) =>
-      String(assignment.inputs.roleDefinitionId).endsWith("b7e6dc6d-f1e8-4753-8033-0f276bb0955b"),
+      String(assignment.inputs.roleDefinitionId).endsWith(storageRoles.blobDataOwner.id),
     );
     const condition = String(owner?.inputs.condition);
     expect(condition).toContain(`StringNotEquals '${names.deploymentContainer}'`);

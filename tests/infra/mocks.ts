@@ -115,6 +115,12 @@ export function createMocks(): {
   mocks: pulumi.runtime.Mocks;
   resources: RecordedResource[];
   calls: RecordedCall[];
+  /** Resources register asynchronously; waits until no new one arrives for a while. */
+  settle(): Promise<void>;
+  /** The recorded resources of a type. */
+  all(type: string): RecordedResource[];
+  /** The one recorded resource of a type (and logical name, if given); throws unless exactly one. */
+  one(type: string, name?: string): RecordedResource;
 } {
   const resources: RecordedResource[] = [];
   const calls: RecordedCall[] = [];
@@ -156,7 +162,24 @@ export function createMocks(): {
       }
     },
   };
-  return { mocks, resources, calls };
+  async function settle(): Promise<void> {
+    let count = -1;
+    while (count !== resources.length) {
+      count = resources.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const all = (type: string) => resources.filter((resource) => resource.type === type);
+  function one(type: string, name?: string): RecordedResource {
+    const found = all(type).filter((resource) => name === undefined || resource.name === name);
+    if (found.length !== 1) {
+      throw new Error(
+        `expected one ${type}${name === undefined ? "" : ` ${name}`}, found ${found.length}`,
+      );
+    }
+    return found[0] as RecordedResource;
+  }
+  return { mocks, resources, calls, settle, all, one };
 }
 
 /** How the engine receives a secret input value: this signature key and value, then `value`. */
@@ -179,12 +202,23 @@ export function revealed<T = unknown>(value: unknown): T {
   return (isSecretInput(value) ? value.value : value) as T;
 }
 
+/** The site's app settings by name (its siteConfig is sent as a secret: it holds the signing keys). */
+export function appSettingsOf(site: RecordedResource): Record<string, string> {
+  const siteConfig = revealed<{ appSettings: { name: string; value: string }[] }>(
+    site.inputs.siteConfig,
+  );
+  return Object.fromEntries(siteConfig.appSettings.map(({ name, value }) => [name, value]));
+}
+
 /** The value of an output (mocks resolve everything; never call this in preview mode). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-/** How the program registered one resource with the engine: its URN, and the aliases it declared. */
+/**
+ * How the program registered one resource with the engine: its URN, the aliases it declared and
+ * the options the mocks' `newResource` never sees.
+ */
 export interface Registration {
   urn: string;
   type: string;
@@ -198,6 +232,12 @@ export interface Registration {
   retainOnDelete: boolean;
   /** Properties whose change replaces the resource (`replaceOnChanges`). */
   replaceOnChanges: string[];
+  /** `deleteBeforeReplace`: a replacement deletes the old resource before creating the new one. */
+  deleteBeforeReplace: boolean;
+  /** URNs of the resources it must wait for. */
+  dependencies: string[];
+  /** Outputs the engine stores encrypted (`additionalSecretOutputs`). */
+  additionalSecretOutputs: string[];
 }
 
 /** An alias as the engine receives it: a full URN, or a spec whose empty fields mean "as the resource". */
@@ -211,6 +251,9 @@ interface RegisterResourceRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
   getAliasesList(): {
     getUrn(): string;
     hasSpec(): boolean;
@@ -227,8 +270,8 @@ interface RecordableMonitor {
 }
 
 /**
- * Records every registration the program sends to the (mock) engine, aliases included: the
- * mocks' `newResource` never sees aliases. Call after `pulumi.runtime.setMocks`.
+ * Records every registration the program sends to the (mock) engine, aliases and options
+ * included: the mocks' `newResource` never sees them. Call after `pulumi.runtime.setMocks`.
  */
 export function recordRegistrations(): Registration[] {
   const registrations: Registration[] = [];
@@ -245,6 +288,9 @@ export function recordRegistrations(): Registration[] {
           protect: request.getProtect() ?? false,
           retainOnDelete: request.getRetainondelete() ?? false,
           replaceOnChanges: request.getReplaceonchangesList(),
+          deleteBeforeReplace: request.getDeletebeforereplace(),
+          dependencies: request.getDependenciesList(),
+          additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
           aliases: request.getAliasesList().map((alias) => {
             const spec = alias.hasSpec() ? alias.getSpec() : undefined;
             if (!spec) return { urn: alias.getUrn() };

@@ -4,91 +4,34 @@ import { names, readOgKeys, readSettings } from "../../settings";
 import { defaultRoutePath } from "../../signing";
 import { triggers } from "../../functions/host/triggers";
 import { deployedHostConfig } from "../../settings";
+import { storageRoles } from "../../infra/roles";
 import {
+  appSettingsOf,
   createMocks,
   fakeAzure,
   isSecretInput,
+  recordRegistrations,
   revealed,
   valueOf,
-  type RecordedResource,
+  type Registration,
 } from "./mocks";
 import { makeFakePackage } from "./fakePackage";
 
 type Program = typeof import("../../infra");
 
-const { mocks, resources } = createMocks();
+const { mocks, resources, settle, all, one } = createMocks();
 let program: Program;
+let registrations: Registration[];
 
-/** What each registration sent that the mocks' `newResource` does not see, by logical name. */
-interface SentOptions {
-  urn: string;
-  additionalSecretOutputs: string[];
-  /** URNs of the resources it waits for. */
-  dependencies: string[];
-}
-
-const sent = new Map<string, SentOptions>();
-
-interface OptionsRequest {
-  getName(): string;
-  getAdditionalsecretoutputsList(): string[];
-  getDependenciesList(): string[];
-}
-
-type OptionsCallback = (error: unknown, response?: { getUrn(): string }) => void;
-
-function recordOptions(): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(request: OptionsRequest, callback: OptionsCallback): void;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) =>
-    register(request, (error, response) => {
-      if (response) {
-        sent.set(request.getName(), {
-          urn: response.getUrn(),
-          additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
-          dependencies: request.getDependenciesList(),
-        });
-      }
-      callback(error, response);
-    });
-}
-
-function sentOptions(name: string): SentOptions {
-  const found = sent.get(name);
+/** The options the program sent for the registration of this logical name. */
+function sentOptions(name: string): Registration {
+  const found = registrations.filter((registration) => registration.name === name).at(-1);
   if (!found) throw new Error(`no registration named ${name}`);
   return found;
 }
 
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function all(type: string): RecordedResource[] {
-  return resources.filter((resource) => resource.type === type);
-}
-
-function one(type: string, name?: string): RecordedResource {
-  const found = all(type).filter((resource) => name === undefined || resource.name === name);
-  if (found.length !== 1)
-    throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
-  return found[0] as RecordedResource;
-}
-
 const site = () => one("azure-native:web:WebApp");
 const signingKeys = () => one("pulumi-nodejs:dynamic:Resource", "cardpress-og-signing-keys");
-
-function appSettingsOf(resource: RecordedResource): Record<string, string> {
-  const siteConfig = revealed<{ appSettings: { name: string; value: string }[] }>(
-    resource.inputs.siteConfig,
-  );
-  return Object.fromEntries(siteConfig.appSettings.map(({ name, value }) => [name, value]));
-}
 
 /** Every string of a value the engine receives outside a secret. */
 function plainStrings(value: unknown): string[] {
@@ -109,7 +52,7 @@ beforeAll(async () => {
     "cardpress:ogPreviousKey": "drop",
   });
   await pulumi.runtime.setMocks(mocks, "cardpress", "dev", false);
-  recordOptions();
+  registrations = recordRegistrations();
   program = await import("../../infra");
   await Promise.all(
     [program.functionKey, program.ogSigningKey, program.ogBaseUrl].map((output) =>
@@ -238,7 +181,7 @@ describe("og storage", () => {
 
   test("the app's identity may write og images (only deployments is read-only)", () => {
     const owner = all("azure-native:authorization:RoleAssignment").find((assignment) =>
-      String(assignment.inputs.roleDefinitionId).endsWith("b7e6dc6d-f1e8-4753-8033-0f276bb0955b"),
+      String(assignment.inputs.roleDefinitionId).endsWith(storageRoles.blobDataOwner.id),
     );
     const condition = String(owner?.inputs.condition);
     expect(condition).not.toContain(`'${names.containers.og}'`);

@@ -6,86 +6,33 @@ import { hashPackageFolder, packageBlobName } from "../../infra/deploymentPackag
 import type { AppSetting } from "../../infra/appSettings";
 import { triggersHash } from "../../infra/dynamic/triggersHash";
 import { blobWriteActions } from "../../infra/roles";
-import { createMocks, fakeAzure, revealed, valueOf, type RecordedResource } from "./mocks";
+import {
+  appSettingsOf,
+  createMocks,
+  fakeAzure,
+  recordRegistrations,
+  revealed,
+  valueOf,
+  type RecordedResource,
+  type Registration,
+} from "./mocks";
 import { makeFakePackage } from "./fakePackage";
 
 type Program = typeof import("../../infra");
 
-const { mocks, resources, calls } = createMocks();
+const { mocks, resources, calls, settle, all, one } = createMocks();
 const packageDir = makeFakePackage();
 let program: Program;
+let registrations: Registration[];
 
-/** Resources register asynchronously; wait until no new one arrives for a while. */
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function all(type: string): RecordedResource[] {
-  return resources.filter((resource) => resource.type === type);
-}
-
-function one(type: string): RecordedResource {
-  const found = all(type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0] as RecordedResource;
-}
-
-/** The resource options the program sent to the engine, which the mocks' `newResource` never sees. */
-interface SentOptions {
-  urn: string;
-  type: string;
-  name: string;
-  retainOnDelete: boolean;
-  deleteBeforeReplace: boolean;
-  /** URNs of the resources it must wait for. */
-  dependencies: string[];
-}
-
-interface OptionsRequest {
-  getType(): string;
-  getName(): string;
-  getRetainondelete(): boolean | undefined;
-  getDeletebeforereplace(): boolean;
-  getDependenciesList(): string[];
-}
-
-type OptionsCallback = (error: unknown, response?: { getUrn(): string }) => void;
-
-const sentOptions: SentOptions[] = [];
-
-/** Records the options of every registration; call after `setMocks`. */
-function recordOptions(): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(request: OptionsRequest, callback: OptionsCallback): void;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) =>
-    register(request, (error, response) => {
-      if (response) {
-        sentOptions.push({
-          urn: response.getUrn(),
-          type: request.getType(),
-          name: request.getName(),
-          retainOnDelete: request.getRetainondelete() ?? false,
-          deleteBeforeReplace: request.getDeletebeforereplace(),
-          dependencies: request.getDependenciesList(),
-        });
-      }
-      callback(error, response);
-    });
-}
-
-function optionsOf(type: string, name?: string): SentOptions {
-  const found = sentOptions.filter(
+/** The options the program sent for one registration (by type, and logical name if given). */
+function optionsOf(type: string, name?: string): Registration {
+  const found = registrations.filter(
     (sent) => sent.type === type && (name === undefined || sent.name === name),
   );
   if (found.length !== 1)
     throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
-  return found[0] as SentOptions;
+  return found[0] as Registration;
 }
 
 /**
@@ -105,14 +52,6 @@ function conditionAllows(condition: string, action: string, container: string): 
   return !conditioned.includes(action) || !excluded.includes(container);
 }
 
-/** The site's app settings by name (its siteConfig is sent as a secret: it holds the signing keys). */
-function appSettingsOf(site: RecordedResource): Record<string, string> {
-  const siteConfig = revealed<{ appSettings: { name: string; value: string }[] }>(
-    site.inputs.siteConfig,
-  );
-  return Object.fromEntries(siteConfig.appSettings.map(({ name, value }) => [name, value]));
-}
-
 beforeAll(async () => {
   pulumi.runtime.setAllConfig({
     "cardpress:packagePath": packageDir,
@@ -120,7 +59,7 @@ beforeAll(async () => {
     "cardpress:pruneSchedule": "0 */30 * * * *",
   });
   await pulumi.runtime.setMocks(mocks, "cardpress", "dev", false);
-  recordOptions();
+  registrations = recordRegistrations();
   program = await import("../../infra");
   await Promise.all(
     [program.functionKey, program.storageConnectionString, program.containers].map((output) =>
@@ -386,14 +325,17 @@ describe("function app", () => {
 
   test("the templates container exists, private, and the app's identity may read and write it", () => {
     const templates = all("azure-native:storage:BlobContainer").filter(
-      (container) => container.inputs.containerName === "templates",
+      (container) => container.inputs.containerName === names.containers.templates,
     );
     expect(templates).toHaveLength(1);
     expect(templates[0]?.inputs.publicAccess).toBe("None");
     const condition = String(assignmentOf(roleIds.blobDataOwner).inputs.condition);
     const blobs = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
     for (const action of [`${blobs}/read`, `${blobs}/write`, `${blobs}/add/action`]) {
-      expect([action, conditionAllows(condition, action, "templates")]).toEqual([action, true]);
+      expect([action, conditionAllows(condition, action, names.containers.templates)]).toEqual([
+        action,
+        true,
+      ]);
     }
   });
 
@@ -407,7 +349,7 @@ describe("function app", () => {
 
   test("the site waits for every role assignment (the host's first start needs them)", () => {
     const site = optionsOf("azure-native:web:WebApp");
-    const assignmentUrns = sentOptions
+    const assignmentUrns = registrations
       .filter((sent) => sent.type === "azure-native:authorization:RoleAssignment")
       .map((sent) => sent.urn);
     expect(assignmentUrns).toHaveLength(4);
@@ -521,14 +463,7 @@ describe("deployment package", () => {
     );
   });
 
-  function dynamicResource(name: string): RecordedResource {
-    const found = all("pulumi-nodejs:dynamic:Resource").filter(
-      (resource) => resource.name === name,
-    );
-    if (found.length !== 1)
-      throw new Error(`expected one dynamic resource ${name}, found ${found.length}`);
-    return found[0] as RecordedResource;
-  }
+  const dynamicResource = (name: string) => one("pulumi-nodejs:dynamic:Resource", name);
 
   /** The site's settings that shape its triggers: all but the secret ones (the signing keys). */
   function siteAppSettingsList(): AppSetting[] {

@@ -1,7 +1,10 @@
-// A small template for the CLI's template tests, written into a temporary project folder, and a pixel probe for what it renders.
+// A small template for the CLI's template tests, written into a temporary project folder, its version hash, a pixel probe for what it renders, and the sign tests' bare environment.
 import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
+import { connectionStringVariable } from "../../../cli/connection";
+import { signingKeyVariable } from "../../../cli/signingSetup";
+import { parseTemplate } from "../../../renderer";
 
 /**
  * 400×200: a blue card, padding 20, a row of a 60 px square in `{{accent}}` (default red), an
@@ -54,6 +57,14 @@ export function writeJson(file: string, value: unknown): string {
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
   return file;
 }
+
+/** The version hash of the template file as it is now (what a push pins). */
+export function templateHashOf(file: string): string {
+  return parseTemplate(fs.readFileSync(file, "utf8")).hash;
+}
+
+/** No signing key or connection in the environment: `sign` gets only what each test passes (or the local stack's entry). */
+export const cleanEnv = { [signingKeyVariable]: undefined, [connectionStringVariable]: undefined };
 
 /** A solid-colour PNG (an avatar whose centre pixel is known). */
 export async function writeSolidPng(
